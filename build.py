@@ -1,0 +1,9 @@
+"""Build every edition of every report: `python3 build.py --help` lists the options."""
+
+from editions.bootstrap import ensure_environment
+
+if __name__ == "__main__":  # worker processes import this file too; only the parent builds
+    ensure_environment("build")
+    from editions.cli import main
+
+    raise SystemExit(main())

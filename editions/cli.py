@@ -1,0 +1,136 @@
+"""The `editions` command line; the only place that turns outcomes and errors into exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from editions.config import load_site
+from editions.errors import EditionsError, flatten
+from editions.model import Format
+from editions.pipeline import BuildReport, build
+from editions.plan import Selection
+from editions.progress import make_progress
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; 0 when everything asked for was done, 1 when an edition failed, 2 on bad usage."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
+        args.insert(0, "build")
+    options = _parser().parse_args(args)
+    try:
+        return options.run(options)
+    except EditionsError as error:
+        for problem in flatten(error):
+            print(problem.render(Path.cwd()), file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build Protection International's reports "
+        "as HTML, PDF and EPUB editions in every language.",
+    )
+    commands = parser.add_subparsers(title="commands")
+    command = commands.add_parser("build", help="build editions (the default command)")
+    command.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="SLUG",
+        help="only this report (repeatable), e.g. --report la-lucha",
+    )
+    command.add_argument(
+        "--lang",
+        action="append",
+        default=[],
+        metavar="TAG",
+        help="only this language (repeatable), e.g. --lang fr",
+    )
+    command.add_argument(
+        "--format",
+        action="append",
+        default=[],
+        choices=[f.value for f in Format],
+        help="only this format (repeatable)",
+    )
+    command.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="editions built at once (default: all cores)",
+    )
+    command.add_argument(
+        "--output", type=Path, default=None, metavar="DIR", help="where to write editions (default: output/)"
+    )
+    command.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    command.set_defaults(run=_build)
+    return parser
+
+
+def _build(options: argparse.Namespace) -> int:
+    site = load_site(options.root.resolve(), options.output)
+    selection = Selection(
+        reports=tuple(options.report),
+        languages=tuple(options.lang),
+        formats=tuple(Format(value) for value in options.format),
+    )
+    started = time.perf_counter()
+    outcome = build(
+        site, selection, max(1, options.jobs), make_progress(sys.stderr), epoch=_source_date_epoch()
+    )
+    _summarize(outcome, site.output_dir, time.perf_counter() - started)
+    return 0 if outcome.ok else 1
+
+
+def _source_date_epoch() -> dt.datetime | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention, fixes every file's modification date."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), tz=dt.UTC)
+    except ValueError:
+        raise EditionsError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
+
+
+def _summarize(outcome: BuildReport, output: Path, seconds: float) -> None:
+    out = sys.stderr
+    for problem in outcome.problems:
+        print(problem.render(Path.cwd()), file=out)
+    built = [r for r in outcome.results if r.ok]
+    failed = [r for r in outcome.results if not r.ok]
+    for result in failed:
+        print(f"\n{result.job.name} failed:", file=out)
+        for line in result.errors:
+            print(f"  {line}", file=out)
+        if result.bug:
+            print(
+                "  an internal error (a bug in editions, not in the sources); please report it with this "
+                f"trace:\n{result.bug}",
+                file=out,
+            )
+    print(
+        f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {_shown(output)}",
+        file=out,
+    )
+    if failed or outcome.problems:
+        names = ", ".join(r.job.name for r in failed)
+        print(f"FAILED: {names or 'see the errors above'}", file=out)
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

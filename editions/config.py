@@ -1,0 +1,244 @@
+"""Typed settings: the site's [tool.editions] in pyproject.toml and each report's report.toml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from editions.errors import ConfigError, SourceLocation
+from editions.i18n import parse_language
+from editions.model import Cover, Format, Site
+
+_REPORT_KEYS = {
+    "source_language",
+    "translations",
+    "date",
+    "publisher",
+    "authors",
+    "partners",
+    "licence",
+    "bibliography",
+    "csl",
+    "cover",
+    "identifiers",
+}
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def load_site(root: Path, output: Path | None = None) -> Site:
+    """Settings from `root`/pyproject.toml; `output` overrides where editions are written."""
+    path = root / "pyproject.toml"
+    data = read_toml(path)
+    settings = data.get("tool", {}).get("editions")
+    if not isinstance(settings, dict):
+        raise ConfigError(
+            "no [tool.editions] table: add one with name, publisher, reports, templates, locales and output",
+            SourceLocation(path),
+        )
+    try:
+        return Site(
+            root=root,
+            reports_dir=root / settings.get("reports", "reports"),
+            templates_dir=root / settings.get("templates", "templates"),
+            locales_dir=root / settings.get("locales", "locales"),
+            output_dir=(output or root / settings.get("output", "output")).absolute(),
+            name=str(settings["name"]),
+            publisher=str(settings["publisher"]),
+            language=str(settings.get("language", "en")),
+        )
+    except KeyError as missing:
+        raise ConfigError(f"[tool.editions] needs the setting {missing}", SourceLocation(path)) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file's content; a syntax error becomes a located ConfigError."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError("file not found", SourceLocation(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        line = re.search(r"at line (\d+)", str(error))
+        raise ConfigError(
+            f"invalid TOML: {error}", SourceLocation(path, int(line.group(1)) if line else None)
+        ) from None
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """What report.toml says, validated: language-independent metadata of one report."""
+
+    source_language: str
+    translations: tuple[str, ...]
+    date: dt.date
+    publisher: str
+    authors: tuple[str, ...]
+    partners: tuple[str, ...]
+    licence: str
+    bibliography: Path | None
+    csl: Path | None
+    cover: Cover
+    identifiers: dict[str, dict[Format, str]]
+
+
+def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[ConfigError]]:
+    """Validate report.toml; every problem is collected, so the author sees them all at once."""
+    try:
+        data = read_toml(path)
+    except ConfigError as error:
+        return None, [error]
+    text = path.read_text(encoding="utf-8")
+    checker = _Checker(path, text)
+    for key in sorted(set(data) - _REPORT_KEYS):
+        checker.fail(key, f"unknown setting '{key}'; the settings are: {', '.join(sorted(_REPORT_KEYS))}")
+    source = checker.language(data, "source_language")
+    translations = checker.languages(data, "translations", exclude=source)
+    settings = ReportSettings(
+        source_language=source or "",
+        translations=translations,
+        date=checker.date(data, "date"),
+        publisher=checker.text(data, "publisher"),
+        authors=checker.texts(data, "authors", required=True),
+        partners=checker.texts(data, "partners", required=False),
+        licence=checker.text(data, "licence"),
+        bibliography=checker.file(data, "bibliography", default="references.bib"),
+        csl=checker.file(data, "csl", default=None),
+        cover=checker.cover(data),
+        identifiers=checker.identifiers(data, [source or "", *translations]),
+    )
+    return (None if checker.errors else settings), checker.errors
+
+
+class _Checker:
+    """Reads typed values out of report.toml, recording a located error for each bad one."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path, self.lines, self.errors = path, text.splitlines(), []
+
+    def fail(self, key: str, message: str) -> None:
+        self.errors.append(ConfigError(message, SourceLocation(self.path, self._line(key))))
+
+    def _line(self, key: str) -> int | None:
+        pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\s*(=|\]|\.)")
+        return next((n for n, line in enumerate(self.lines, 1) if pattern.match(line)), None)
+
+    def text(self, data: dict, key: str) -> str:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, f"'{key}' is required and must be a non-empty text, e.g. {key} = \"…\"")
+            return ""
+        return value.strip()
+
+    def texts(self, data: dict, key: str, required: bool) -> tuple[str, ...]:
+        value = data.get(key, None if required else [])
+        if (
+            not isinstance(value, list)
+            or not all(isinstance(v, str) and v.strip() for v in value)
+            or (required and not value)
+        ):
+            self.fail(key, f"'{key}' must be a list of names, e.g. {key} = [\"Protection International\"]")
+            return ()
+        return tuple(v.strip() for v in value)
+
+    def date(self, data: dict, key: str) -> dt.date:
+        value = data.get(key)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        self.fail(key, f"'{key}' must be a date without quotes, e.g. {key} = 2018-05-24")
+        return dt.date(1970, 1, 1)
+
+    def language(self, data: dict, key: str) -> str | None:
+        try:
+            return parse_language(data.get(key)).tag
+        except ValueError as error:
+            self.fail(key, f"'{key}': {error}")
+            return None
+
+    def languages(self, data: dict, key: str, exclude: str | None) -> tuple[str, ...]:
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            self.fail(key, f'\'{key}\' must be a list of language tags, e.g. {key} = ["en", "es"]')
+            return ()
+        tags = []
+        for tag in value:
+            try:
+                tags.append(parse_language(tag).tag)
+            except ValueError as error:
+                self.fail(key, f"'{key}': {error}")
+        if exclude in tags or len(set(tags)) != len(tags):
+            self.fail(key, f"'{key}' repeats a language or the source language")
+        return tuple(dict.fromkeys(t for t in tags if t != exclude))
+
+    def file(self, data: dict, key: str, default: str | None) -> Path | None:
+        name = data.get(key, default)
+        if name is None:
+            return None
+        path = (self.path.parent / str(name)).resolve()
+        if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
+            if key in data:
+                self.fail(key, f"'{key}': {name} is not a file in the report's folder")
+            return None
+        return path
+
+    def cover(self, data: dict) -> Cover:
+        table = data.get("cover")
+        colours = {}
+        for part in ("background", "text", "accent"):
+            value = table.get(part) if isinstance(table, dict) else None
+            if not isinstance(value, str) or not _COLOUR.match(value):
+                self.fail("cover", f'[cover] needs {part} = "#rrggbb"')
+                value = "#000000"
+            colours[part] = value
+        cover = Cover(**colours)
+        if not self.errors and contrast(cover.background, cover.text) < 4.5:
+            self.fail(
+                "cover",
+                f"[cover] text {cover.text} on {cover.background} is hard to read "
+                f"(contrast {contrast(cover.background, cover.text):.1f}:1, needs 4.5:1)",
+            )
+        return cover
+
+    def identifiers(self, data: dict, languages: list[str]) -> dict[str, dict[Format, str]]:
+        table = data.get("identifiers", {})
+        result: dict[str, dict[Format, str]] = {}
+        for tag in filter(None, languages):
+            entry = table.get(tag) if isinstance(table, dict) else None
+            result[tag] = {}
+            for fmt in (Format.PDF, Format.EPUB):
+                value = entry.get(fmt.value) if isinstance(entry, dict) else None
+                problem = identifier_problem(value)
+                if problem:
+                    self.fail("identifiers", f"[identifiers.{tag}] {fmt.value}: {problem}")
+                else:
+                    result[tag][fmt] = value
+        return result
+
+
+def identifier_problem(value: object) -> str | None:
+    """Why `value` is not a usable publication identifier (urn:isbn: with a valid check digit, urn:uuid:)."""
+    if not isinstance(value, str):
+        return 'missing; write e.g. pdf = "urn:isbn:9782930539014" or a urn:uuid:'
+    if value.startswith("urn:uuid:") and re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", value):
+        return None
+    digits = value.removeprefix("urn:isbn:").replace("-", "")
+    if not value.startswith("urn:isbn:") or not re.fullmatch(r"97[89]\d{10}", digits):
+        return f"'{value}' is neither urn:isbn: with 13 digits nor urn:uuid:"
+    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10
+    return None if int(digits[12]) == check else f"'{value}' has a wrong ISBN check digit (expected {check})"
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)

@@ -1,0 +1,188 @@
+"""Scan reports/ into Report objects: report.toml, each language's sources and their front matter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from editions.config import ReportSettings, load_report_settings
+from editions.errors import ConfigError, EditionsError, SourceError, SourceLocation
+from editions.i18n import parse_language
+from editions.model import Report, Translation
+
+_FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
+_CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def discover_reports(reports_dir: Path) -> tuple[list[Report], list[EditionsError]]:
+    """Every report under `reports_dir` that loads cleanly, and the errors of those that do not."""
+    reports, errors = [], []
+    if not reports_dir.is_dir():
+        return [], [ConfigError("the reports folder does not exist", SourceLocation(reports_dir))]
+    for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        report, problems = load_report(folder)
+        errors += problems
+        if report is not None:
+            reports.append(report)
+    return reports, errors
+
+
+def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
+    """One report folder as a Report, or every problem found in it."""
+    toml = folder / "report.toml"
+    if not _SLUG.match(folder.name):
+        return None, [
+            ConfigError(
+                f"'{folder.name}' is not a usable report name: use lowercase letters, digits "
+                "and hyphens, e.g. la-lucha",
+                SourceLocation(folder),
+            )
+        ]
+    if not toml.is_file():
+        return None, [
+            ConfigError(
+                "this report has no report.toml: copy one from another report and edit it",
+                SourceLocation(toml),
+            )
+        ]
+    settings, errors = load_report_settings(toml)
+    if settings is None:
+        return None, list(errors)
+    translations, problems = [], []
+    for tag in (settings.source_language, *settings.translations):
+        try:
+            translations.append(load_translation(folder, tag, settings))
+        except EditionsError as error:
+            problems.append(error)
+    if problems:
+        return None, problems
+    report = Report(
+        slug=folder.name,
+        root=folder,
+        date=settings.date,
+        publisher=settings.publisher,
+        authors=settings.authors,
+        licence=settings.licence,
+        cover=settings.cover,
+        translations=tuple(translations),
+        identifiers=settings.identifiers,
+        partners=settings.partners,
+        bibliography=settings.bibliography,
+        csl=settings.csl,
+    )
+    return report, []
+
+
+def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Translation:
+    """The sources of language `tag` and the metadata in their front matter."""
+    files = source_files(folder, tag)
+    if tag != settings.source_language:
+        _check_chapters_match(folder, tag, settings.source_language, files)
+    meta, _ = read_front_matter(files[0])
+    for later in files[1:]:
+        if later.read_text(encoding="utf-8").startswith("---"):
+            raise SourceError(
+                "front matter belongs only in the first file of a language; move it there",
+                SourceLocation(later, 1),
+            )
+    return Translation(
+        language=parse_language(tag),
+        files=files,
+        title=meta["title"],
+        subtitle=meta.get("subtitle", ""),
+        abstract=meta["abstract"],
+        translators=tuple(meta.get("translators") or ()),
+        keywords=tuple(meta.get("keywords") or ()),
+    )
+
+
+def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
+    """`<tag>.md`, or the chapter files `<tag>/NN-*.md` in name order."""
+    single, chapters = folder / f"{tag}.md", folder / tag
+    if single.is_file() and chapters.is_dir():
+        raise SourceError(f"both {tag}.md and {tag}/ exist: keep one of them", SourceLocation(single))
+    if single.is_file():
+        return (single,)
+    if chapters.is_dir():
+        names = sorted(p.name for p in chapters.iterdir() if p.suffix == ".md")
+        wrong = [n for n in names if not _CHAPTER_FILE.match(n)]
+        if wrong:
+            raise SourceError(
+                "chapter files are named NN-name.md (e.g. 01-introduction.md) to set their "
+                f"order: rename {', '.join(wrong)}",
+                SourceLocation(chapters / wrong[0]),
+            )
+        if names:
+            return tuple(chapters / n for n in names)
+    raise SourceError(
+        f"no sources for language '{tag}': write {tag}.md or chapter files "
+        f"{tag}/01-….md, or remove '{tag}' from report.toml",
+        SourceLocation(folder / "report.toml"),
+    )
+
+
+def _check_chapters_match(folder: Path, tag: str, source: str, files: tuple[Path, ...]) -> None:
+    """A split translation has a file for every chapter file of the source language."""
+    source_dir = folder / source
+    if not source_dir.is_dir() or (len(files) == 1 and files[0].parent == folder):
+        return
+    have = {p.name for p in files}
+    missing = [p.name for p in sorted(source_dir.glob("*.md")) if p.name not in have]
+    if missing:
+        raise SourceError(
+            f"chapter {missing[0]} of the {source} edition is missing in {tag}/: translate it "
+            f"as {tag}/{missing[0]}",
+            SourceLocation(folder / tag / missing[0]),
+        )
+
+
+def read_front_matter(path: Path) -> tuple[dict, int]:
+    """The YAML block at the top of `path`, validated, and the number of lines it spans."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise SourceError(
+            "the first file of a language starts with front matter: a '---' line, then "
+            "title: and abstract:, then '---'",
+            SourceLocation(path, 1),
+        )
+    end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() in ("---", "...")), None)
+    if end is None:
+        raise SourceError("the front matter has no closing '---' line", SourceLocation(path, 1))
+    try:
+        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        raise SourceError(
+            f"invalid YAML in the front matter: {problem}", SourceLocation(path, line)
+        ) from None
+    if not isinstance(meta, dict):
+        raise SourceError("the front matter must be a list of `key: value` lines", SourceLocation(path, 2))
+    _check_front_matter(meta, path, lines[:end])
+    return meta, end + 1
+
+
+def _check_front_matter(meta: dict, path: Path, lines: list[str]) -> None:
+    def where(key: str) -> SourceLocation:
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 2)
+        return SourceLocation(path, line)
+
+    for key in meta:
+        if key not in _FRONT_MATTER_KEYS:
+            raise SourceError(
+                f"unknown front matter key '{key}'; allowed: {', '.join(sorted(_FRONT_MATTER_KEYS))}",
+                where(str(key)),
+            )
+    for key in ("title", "abstract"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise SourceError(f"the front matter needs a non-empty '{key}:'", where(key))
+    if "subtitle" in meta and not isinstance(meta["subtitle"], str):
+        raise SourceError("'subtitle:' must be text", where("subtitle"))
+    for key in ("translators", "keywords"):
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise SourceError(f"'{key}:' must be a list, e.g. {key}: [first, second]", where(key))

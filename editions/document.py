@@ -1,0 +1,167 @@
+"""Turn pandoc's HTML for one edition into a Document: chapters, headings, numbered captions, links."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from editions.errors import ErrorGroup, SourceError, SourceLocation
+from editions.markdown import locate
+from editions.model import Chapter, Document, Heading
+
+_SAFE_SCHEMES = ("https://", "http://", "mailto:")
+_UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+@dataclass(frozen=True)
+class CaptionLabels:
+    """Translated caption prefixes, e.g. "Figure %(number)s:"; the number is filled in here."""
+
+    figure: str
+    table: str
+
+
+def build_document(html: str, files: tuple[Path, ...], labels: CaptionLabels) -> tuple[Document, list[str]]:
+    """Parse pandoc's output; return the Document and the image sources it uses, in reading order."""
+    tree = lxml_html.fromstring(f"<div>{html}</div>")
+    abstract = _only(tree, "editions-abstract")
+    body = _only(tree, "editions-body")
+    errors = _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
+    chapters, stray = _chapters(body)
+    if stray:
+        errors.append(
+            SourceError(
+                "text before the first chapter heading: start every chapter with a "
+                "level-1 heading such as `# Introduction {#introduction}`",
+                locate(files, stray[:40]),
+            )
+        )
+    if not chapters:
+        errors.append(
+            SourceError(
+                "this edition has no chapters: add a level-1 heading (`# Title {#id}`) before the text",
+                SourceLocation(files[0]),
+            )
+        )
+    if errors:
+        raise ErrorGroup(errors)
+    _number_captions(body, labels)
+    images = [img.get("src", "") for img in body.iter("img")]
+    document = Document(
+        abstract_html=_inner_html(abstract),
+        chapters=tuple(_chapter(section) for section in chapters),
+    )
+    return document, list(dict.fromkeys(images))
+
+
+def _only(tree: HtmlElement, element_id: str) -> HtmlElement:
+    found = tree.get_element_by_id(element_id)
+    return found
+
+
+def _check_links(tree: HtmlElement, files: tuple[Path, ...]) -> list[SourceError]:
+    ids = {element.get("id") for element in tree.iter() if element.get("id")}
+    errors = []
+    for link in tree.iter("a"):
+        href = link.get("href", "")
+        if href.startswith("#"):
+            if href[1:] not in ids:
+                errors.append(
+                    SourceError(
+                        f"link to '{href}' points to no heading, figure or table of this "
+                        "edition: fix the id or add `{#id}` to the target",
+                        locate(files, href),
+                    )
+                )
+        elif not href.startswith(_SAFE_SCHEMES):
+            errors.append(
+                SourceError(
+                    f"link to '{href}' is not allowed: use an https://, http:// or mailto: "
+                    "address, or #id for a place in this edition",
+                    locate(files, href),
+                )
+            )
+    return errors
+
+
+def _check_notes(body: HtmlElement, files: tuple[Path, ...]) -> list[SourceError]:
+    text = body.text_content()
+    return [
+        SourceError(
+            f"footnote [^{label}] has no definition: add `[^{label}]: text of the note`",
+            locate(files, f"[^{label}]"),
+        )
+        for label in dict.fromkeys(_UNDEFINED_NOTE.findall(text))
+    ]
+
+
+def _check_images(body: HtmlElement, files: tuple[Path, ...]) -> list[SourceError]:
+    return [
+        SourceError(
+            f"image '{img.get('src')}' has no alternative text: add "
+            '{alt="what the image shows"} after it',
+            locate(files, img.get("src", "")),
+        )
+        for img in body.iter("img")
+        if not (img.get("alt") or "").strip()
+    ]
+
+
+def _chapters(body: HtmlElement) -> tuple[list[HtmlElement], str]:
+    sections = [child for child in body if child.tag == "section" and "level1" in child.get("class", "")]
+    stray = " ".join(child.text_content().strip() for child in body if child not in sections).strip()
+    return sections, stray
+
+
+def _chapter(section: HtmlElement) -> Chapter:
+    headings = tuple(
+        Heading(
+            id=sub.get("id", ""),
+            level=int(sub.get("class", "level1").split("level")[1][:1] or 1),
+            title=_plain_title(sub),
+        )
+        for sub in section.iter("section")
+        if re.search(r"\blevel[1-3]\b", sub.get("class", ""))
+    )
+    kind = "bibliography" if section.get("id") == "bibliography" else "chapter"
+    return Chapter(
+        id=section.get("id", ""),
+        title=headings[0].title,
+        html=_outer_html(section),
+        headings=headings,
+        kind=kind,
+    )
+
+
+def _plain_title(section: HtmlElement) -> str:
+    heading = next(child for child in section if child.tag in ("h1", "h2", "h3", "h4", "h5", "h6"))
+    copy = lxml_html.fromstring(lxml_html.tostring(heading))
+    for note in copy.find_class("footnote"):
+        note.drop_tree()
+    return " ".join(copy.text_content().split())
+
+
+def _number_captions(body: HtmlElement, labels: CaptionLabels) -> None:
+    for template, captions in (
+        (labels.figure, body.iter("figcaption")),
+        (labels.table, body.iter("caption")),
+    ):
+        for number, caption in enumerate(list(captions), start=1):
+            label = lxml_html.Element("span", {"class": "caption-label"})
+            label.text = template % {"number": number}
+            label.tail = " " + (caption.text or "")
+            caption.text = None
+            caption.insert(0, label)
+
+
+def _inner_html(element: HtmlElement) -> str:
+    text = element.text or ""
+    return (text + "".join(lxml_html.tostring(child, encoding="unicode") for child in element)).strip()
+
+
+def _outer_html(element: HtmlElement) -> str:
+    return lxml_html.tostring(element, encoding="unicode").strip()

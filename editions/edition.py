@@ -1,0 +1,75 @@
+"""Build one edition in a worker: convert once with pandoc, then render every format into staging."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from editions import i18n, markdown
+from editions.document import CaptionLabels, build_document
+from editions.errors import EditionsError, flatten
+from editions.fonts import load_fonts
+from editions.images import prepare_images
+from editions.model import EditionResult, Job
+from editions.templating import make_environment
+from editions.writers import EditionContext, writers
+
+Reporter = Callable[[str, str], None]
+
+
+def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResult:
+    """Stage every requested format of `job`; errors are returned, never raised, so others go on."""
+    started = time.perf_counter()
+    staging = staging_root / job.basename
+    work = staging_root / f"{job.basename}.work"
+    for folder in (staging, work):
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+    try:
+        context = _prepare(job, staging, work, report)
+        staged: list[Path] = []
+        for fmt, write in writers().items():
+            if fmt in job.formats:
+                report(job.name, fmt.value)
+                staged += write(context)
+        return EditionResult(
+            job, staged=tuple(staged), staging_dir=staging, seconds=time.perf_counter() - started
+        )
+    except EditionsError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        return EditionResult(
+            job,
+            errors=tuple(e.render(job.site.root) for e in flatten(error)),
+            seconds=time.perf_counter() - started,
+        )
+    except Exception:  # a bug, not the author's fault: keep the traceback for the summary
+        shutil.rmtree(staging, ignore_errors=True)
+        return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionContext:
+    site, translation = job.site, job.translation
+    translations = i18n.load_translations(site.locales_dir, translation.language)
+    environment = make_environment(site.templates_dir, translation.language, translations)
+    report(job.name, "pandoc")
+    conversion = markdown.convert(job, translations.gettext("References"))
+    labels = CaptionLabels(
+        figure=translations.gettext("Figure %(number)s:"), table=translations.gettext("Table %(number)s:")
+    )
+    document, sources = build_document(conversion.html, translation.files, labels)
+    images = prepare_images(sources, job.report.root, translation.files, work)
+    return EditionContext(
+        job=job,
+        document=replace(document, images=images),
+        environment=environment,
+        translations=translations,
+        fonts=load_fonts(site.templates_dir / "fonts"),
+        staging=staging,
+        work=work,
+    )

@@ -1,0 +1,72 @@
+"""User errors: one located, one-line message each, printed as `path:line: error: message`."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """A place in a source file; `line` is 1-based, None when unknown."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else str(self.path)
+
+
+class EditionsError(Exception):
+    """A problem in the user's sources or settings, reported without a traceback."""
+
+    def __init__(self, message: str, location: SourceLocation | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __reduce__(self):  # keep location when the error crosses a process boundary
+        return (type(self), (self.message, self.location))
+
+    def render(self, root: Path | None = None) -> str:
+        """One line in the compiler style: `reports/x/fr.md:42: error: message`."""
+        if self.location is None:
+            return f"error: {self.message}"
+        path = self.location.path
+        if root is not None and path.is_absolute():
+            with suppress(ValueError):
+                path = path.relative_to(root)
+        return f"{SourceLocation(path, self.location.line)}: error: {self.message}"
+
+
+class ConfigError(EditionsError):
+    """Malformed or missing metadata in report.toml, front matter or site settings."""
+
+
+class SourceError(EditionsError):
+    """A problem in a report's Markdown, images or bibliography."""
+
+
+class RenderError(EditionsError):
+    """A template or rendering engine refused an edition."""
+
+
+class ErrorGroup(EditionsError):
+    """Several user errors found together, so an author can fix them all in one go."""
+
+    def __init__(self, errors: list[EditionsError]) -> None:
+        super().__init__(f"{len(errors)} problems found")
+        self.errors = list(errors)
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
+
+    def render(self, root: Path | None = None) -> str:
+        """Every error on its own line."""
+        return "\n".join(error.render(root) for error in self.errors)
+
+
+def flatten(error: EditionsError) -> list[EditionsError]:
+    """The individual errors inside `error`."""
+    return list(error.errors) if isinstance(error, ErrorGroup) else [error]

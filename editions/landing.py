@@ -1,0 +1,112 @@
+"""Landing pages: output/index.html lists every report; output/<slug>/index.html every language × format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from editions import i18n, markdown, templating
+from editions.cover import render_cover
+from editions.i18n import parse_language
+from editions.model import Project, Report, Translation
+from editions.publish import write_atomic
+from editions.templating import make_environment
+
+
+@dataclass(frozen=True)
+class Download:
+    """A published file of one language, as a landing page lists it."""
+
+    href: str
+    label: str
+    size: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class LanguageBlock:
+    """One language of a report on its landing page: its words, its abstract and its files."""
+
+    translation: Translation
+    abstract_html: Markup
+    date: str
+    downloads: tuple[Download, ...]
+    heading: str  # "Available in" labels etc., already in this language
+    read_label: str
+
+
+def write_landing_pages(project: Project) -> list[Path]:
+    """Write the site index and one page per report, from what output/ holds now."""
+    site = project.site
+    language = parse_language(site.language)
+    environment = make_environment(
+        site.templates_dir, language, i18n.load_translations(site.locales_dir, language)
+    )
+    written = []
+    reports = [report for report in project.reports if _published(report, site.output_dir)]
+    for report in reports:
+        written += _write_report_page(project, report, environment)
+    page = templating.render(environment, "landing/site.html", site=site, reports=reports)
+    written.append(_write(site.output_dir / "index.html", page.encode("utf-8")))
+    css = (site.templates_dir / "landing" / "landing.css").read_bytes()
+    written.append(_write(site.output_dir / "landing.css", css))
+    return written
+
+
+def _published(report: Report, output_dir: Path) -> bool:
+    return any((output_dir / report.slug / t.language.tag).is_dir() for t in report.translations)
+
+
+def _write_report_page(project: Project, report: Report, environment) -> list[Path]:
+    site = project.site
+    folder = site.output_dir / report.slug
+    blocks = [
+        _block(project, report, translation)
+        for translation in report.translations
+        if (folder / translation.language.tag).is_dir()
+    ]
+    source = report.source
+    cover_environment = make_environment(
+        site.templates_dir, source.language, i18n.load_translations(site.locales_dir, source.language)
+    )
+    cover = render_cover(cover_environment, report, source)
+    page = templating.render(environment, "landing/report.html", site=site, report=report, blocks=blocks)
+    return [_write(folder / "cover.svg", cover.encode("utf-8")), _write(folder / "index.html", page.encode())]
+
+
+def _block(project: Project, report: Report, translation: Translation) -> LanguageBlock:
+    site, language = project.site, translation.language
+    translations = i18n.load_translations(site.locales_dir, language)
+    folder = site.output_dir / report.slug / language.tag
+    downloads = []
+    for name, label, media_type in (
+        ("index.html", translations.gettext("Read online"), "text/html"),
+        (f"{report.slug}-{language.tag}.pdf", "PDF", "application/pdf"),
+        (f"{report.slug}-{language.tag}.epub", "EPUB", "application/epub+zip"),
+    ):
+        path = folder / name
+        if path.is_file():
+            text = (
+                label
+                if media_type == "text/html"
+                else translations.gettext("Download %(format)s") % {"format": label}
+            )
+            size = "" if media_type == "text/html" else i18n.file_size(path.stat().st_size, language)
+            downloads.append(
+                Download(href=f"{language.tag}/{name}", label=text, size=size, media_type=media_type)
+            )
+    return LanguageBlock(
+        translation=translation,
+        abstract_html=Markup(markdown.abstract_html(translation.abstract)),
+        date=i18n.long_date(report.date, language),
+        downloads=tuple(downloads),
+        heading=translations.gettext("Abstract"),
+        read_label=translations.gettext("Read online"),
+    )
+
+
+def _write(path: Path, data: bytes) -> Path:
+    write_atomic(path, data)
+    return path

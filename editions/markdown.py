@@ -1,0 +1,118 @@
+"""The only module that calls pandoc: one conversion per edition, Markdown → HTML with citations resolved."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+
+from editions.errors import ErrorGroup, SourceError, SourceLocation
+from editions.model import Job
+
+FILTERS = Path(__file__).parent / "filters"
+
+# Raw HTML and raw attributes would let a source inject markup (and scripts) into every format.
+READER = "markdown-raw_html-raw_attribute-raw_tex"
+_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """pandoc's HTML for one edition: the abstract and the body, split by our pandoc template."""
+
+    html: str
+
+
+def convert(job: Job, bibliography_title: str) -> Conversion:
+    """Run pandoc once on an edition's sources; every pandoc warning becomes a located error."""
+    report, translation = job.report, job.translation
+    inputs = [str(path.relative_to(report.root)) for path in translation.files]
+    with tempfile.TemporaryDirectory(prefix="editions-pandoc-") as tmp:
+        log = Path(tmp) / "log.json"
+        command = [
+            pypandoc.get_pandoc_path(),
+            "--sandbox",
+            "--from",
+            READER,
+            "--to",
+            "html5",
+            "--standalone",
+            "--template",
+            str(FILTERS / "edition.html"),
+            "--section-divs",
+            "--wrap=none",
+            f"--log={log}",
+            "--metadata",
+            f"lang={translation.language.tag}",
+            "--metadata",
+            "link-citations=true",
+            "--metadata",
+            "link-bibliography=true",
+            "--metadata",
+            f"reference-section-title={bibliography_title}",
+        ]
+        if report.bibliography is not None:
+            command += ["--citeproc", "--bibliography", str(report.bibliography)]
+            if report.csl is not None:
+                command += ["--csl", str(report.csl)]
+        # After citeproc, so that citations inside notes are already resolved.
+        command += ["--lua-filter", str(FILTERS / "footnotes.lua"), "--", *inputs]
+        done = subprocess.run(
+            command, cwd=report.root, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
+        )
+        messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
+    errors = [_located(message, job) for message in messages if message.get("verbosity") == "WARNING"]
+    if done.returncode != 0:
+        text = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        errors.append(
+            SourceError(
+                f"pandoc could not read this edition: {text[-1] if text else 'no message'}",
+                SourceLocation(translation.files[0]),
+            )
+        )
+    if errors:
+        raise ErrorGroup(errors)
+    return Conversion(html=done.stdout.decode("utf-8"))
+
+
+def abstract_html(text: str) -> str:
+    """An abstract's Markdown as HTML, for pages outside an edition (the landing pages)."""
+    return pypandoc.convert_text(text, "html5", format=READER, extra_args=["--sandbox", "--wrap=none"])
+
+
+def _located(message: dict, job: Job) -> SourceError:
+    """A pandoc log entry as our one-line error, at the place pandoc names or where the key is written."""
+    position = message.get("openpos") or message
+    text = message.get("pretty") or message.get("type", "pandoc warning")
+    text = re.sub(r" at \S+ line \d+ column \d+", "", text)
+    if "source" in position and "line" in position:
+        where = SourceLocation(job.report.root / position["source"], position["line"])
+        return SourceError(f"{text} (pandoc: {message.get('type')})", where)
+    missing = re.match(r"citation (\S+) not found", message.get("message", ""))
+    if missing:
+        key = missing.group(1)
+        where = locate(job.translation.files, f"@{key}")
+        return SourceError(
+            f"citation '@{key}' is not in the bibliography; add it to "
+            f"{_name(job.report.bibliography)} or fix the key",
+            where,
+        )
+    return SourceError(text, SourceLocation(job.translation.files[0]))
+
+
+def locate(files: tuple[Path, ...], needle: str) -> SourceLocation:
+    """The first place `needle` is written in `files`, for errors found after pandoc lost positions."""
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if needle in line:
+                return SourceLocation(path, number)
+    return SourceLocation(files[0])
+
+
+def _name(path: Path | None) -> str:
+    return path.name if path is not None else "the bibliography (references.bib)"

@@ -1,0 +1,181 @@
+"""The data that flows between stages: frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Format(enum.Enum):
+    """An output format of an edition."""
+
+    HTML = "html"
+    PDF = "pdf"
+    EPUB = "epub"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language an edition is written in, as Babel's locale data describes it."""
+
+    tag: str  # BCP 47, as authors write it: "fr", "pt-BR"
+    locale: str  # Babel's identifier: "fr", "pt_BR"
+    name: str  # the language's name in itself: "français", "ไทย"
+    direction: str  # "ltr" or "rtl"
+
+
+@dataclass(frozen=True)
+class Cover:
+    """Colours of a report's generated cover."""
+
+    background: str
+    text: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's sources of a report and their front matter."""
+
+    language: Language
+    files: tuple[Path, ...]
+    title: str
+    abstract: str  # Markdown
+    subtitle: str = ""
+    translators: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    """A publication: language-independent metadata and its translations, source language first."""
+
+    slug: str
+    root: Path
+    date: dt.date
+    publisher: str
+    authors: tuple[str, ...]
+    licence: str
+    cover: Cover
+    translations: tuple[Translation, ...]
+    identifiers: dict[str, dict[Format, str]] = field(default_factory=dict, hash=False)
+    partners: tuple[str, ...] = ()
+    bibliography: Path | None = None
+    csl: Path | None = None
+
+    @property
+    def source(self) -> Translation:
+        """The translation the others were made from."""
+        return self.translations[0]
+
+    def translation(self, tag: str) -> Translation | None:
+        """The translation in language `tag`, if the report has one."""
+        return next((t for t in self.translations if t.language.tag == tag), None)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where things are: settings from pyproject.toml's [tool.editions]."""
+
+    root: Path
+    reports_dir: Path
+    templates_dir: Path
+    locales_dir: Path
+    output_dir: Path
+    name: str
+    publisher: str
+    language: str = "en"  # the language of pages that serve every language, such as output/index.html
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the build reads: settings and every report that loaded without errors."""
+
+    site: Site
+    reports: tuple[Report, ...]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One edition to build: a report in one language, in some formats."""
+
+    site: Site
+    report: Report
+    translation: Translation
+    formats: tuple[Format, ...]
+    timestamp: dt.datetime  # the edition's fixed "modified" time, for reproducible files
+    fingerprint: str  # hash of every input; equal fingerprints give byte-identical outputs
+
+    @property
+    def name(self) -> str:
+        """`slug/lang`, how the console names this edition."""
+        return f"{self.report.slug}/{self.translation.language.tag}"
+
+    @property
+    def basename(self) -> str:
+        """`slug-lang`, the stem of the PDF and EPUB file names."""
+        return f"{self.report.slug}-{self.translation.language.tag}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of the document: its id, level (1 = chapter) and plain-text title."""
+
+    id: str
+    level: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A level-1 section as HTML; footnotes are still inline `<span class="footnote">` elements."""
+
+    id: str
+    title: str
+    html: str
+    headings: tuple[Heading, ...]
+    kind: str = "chapter"  # "chapter" or "bibliography"
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image the document uses: its reference in the source and the cleaned file written for it."""
+
+    source: str  # the src as written in Markdown, relative to the report
+    name: str  # the content-addressed file name writers embed: "img-<hash>.png"
+    path: Path  # the cleaned file in the edition's work directory
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """What pandoc made of one edition: enough for every writer, so pandoc runs once per edition."""
+
+    abstract_html: str
+    chapters: tuple[Chapter, ...]
+    images: tuple[Image, ...] = ()
+    characters: frozenset[str] = frozenset()
+
+    @property
+    def headings(self) -> tuple[Heading, ...]:
+        """Every heading of every chapter, in reading order."""
+        return tuple(h for chapter in self.chapters for h in chapter.headings)
+
+
+@dataclass(frozen=True)
+class EditionResult:
+    """What a worker reports back: the staged files of an edition, or why it failed."""
+
+    job: Job
+    staged: tuple[Path, ...] = ()  # relative to the staging directory, in output layout
+    staging_dir: Path | None = None
+    errors: tuple[str, ...] = ()  # rendered one-line messages
+    seconds: float = 0.0
+    bug: str = ""  # a traceback: not the author's fault
+
+    @property
+    def ok(self) -> bool:
+        """Whether the edition was built."""
+        return not self.errors and not self.bug

@@ -1,0 +1,83 @@
+"""The writers, one module per format, behind one small protocol: `write(context) -> staged paths`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from babel.support import Translations
+from markupsafe import Markup
+
+from editions import transform
+from editions.fonts import FontSet
+from editions.model import Document, Format, Job
+
+
+@dataclass(frozen=True)
+class EditionContext:
+    """Everything a writer needs for one edition; writers write only below `staging`."""
+
+    job: Job
+    document: Document
+    environment: jinja2.Environment
+    translations: Translations
+    fonts: FontSet
+    staging: Path  # mirrors output/: files go to staging/<slug>/<lang>/…
+    work: Path  # scratch space: cleaned images, never published
+
+    @property
+    def relative_dir(self) -> Path:
+        """The edition's folder inside output/: `<slug>/<lang>`."""
+        return Path(self.job.report.slug) / self.job.translation.language.tag
+
+    def target(self, name: str) -> Path:
+        """Where a staged file named `name` of this edition goes, creating its folder."""
+        path = self.staging / self.relative_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def gettext(self, message: str) -> str:
+        """`message` in the edition's language."""
+        return self.translations.gettext(message)
+
+    def note_labels(self) -> transform.NoteLabels:
+        """Translated words for numbered notes."""
+        return transform.NoteLabels(
+            heading=self.gettext("Notes"), back=self.gettext("Back to the text of note %(number)s")
+        )
+
+    def template_context(self, fmt: Format) -> dict[str, object]:
+        """The variables every template of every format receives."""
+        job = self.job
+        report, tr = job.report, job.translation
+        return {
+            "report": report,
+            "tr": tr,
+            "source": report.source,
+            "document": self.document,
+            "abstract_html": Markup(self.document.abstract_html),
+            "headings": [h for h in self.document.headings if h.level <= 2],
+            "identifier": report.identifiers.get(tr.language.tag, {}).get(fmt, ""),
+            "modified": job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "body_stack": Markup(self.fonts.stack("body")),
+            "heading_stack": Markup(self.fonts.stack("heading")),
+            "alternates": [
+                (other.language, f"../{other.language.tag}/index.html")
+                for other in report.translations
+                if other is not tr
+            ],
+            "pdf_name": f"{job.basename}.pdf",
+            "epub_name": f"{job.basename}.epub",
+        }
+
+
+Writer = Callable[[EditionContext], tuple[Path, ...]]
+
+
+def writers() -> dict[Format, Writer]:
+    """The writer of each format, in the order they run (the web edition last: it links to the others)."""
+    from editions.writers import epub, html, pdf
+
+    return {Format.PDF: pdf.write_pdf, Format.EPUB: epub.write_epub, Format.HTML: html.write_html}

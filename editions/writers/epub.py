@@ -1,0 +1,246 @@
+"""The EPUB 3 edition: one XHTML file per chapter, navigation, cover, full and accessible metadata."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from ebooklib import epub
+from markupsafe import Markup
+
+from editions import templating, transform
+from editions.cover import render_cover
+from editions.errors import RenderError, SourceLocation
+from editions.fonts import font_face_css, subset_fonts
+from editions.model import Chapter, Format
+from editions.writers import EditionContext
+
+
+def write_epub(context: EditionContext) -> tuple[Path, ...]:
+    """Package the edition as `<slug>-<lang>.epub`, reproducible to the byte."""
+    job = context.job
+    book = _book(context)
+    pages = _pages(context, book)
+    text = "".join(transform.text_of(str(page.content)) for page in pages)
+    _add_style(context, book, pages, text)
+    book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
+    buffer = io.BytesIO()
+    try:
+        epub.write_epub(
+            buffer, book, {"mtime": job.timestamp, "raise_exceptions": True, "epub3_pages": False}
+        )
+    except Exception as error:  # ebooklib raises bare exceptions; the edition fails with its message
+        raise RenderError(
+            f"the EPUB could not be written: {error}", SourceLocation(job.translation.files[0])
+        ) from None
+    target = context.target(f"{job.basename}.epub")
+    target.write_bytes(
+        reproducible_zip(
+            buffer.getvalue(), job.timestamp.timetuple()[:6], package_attributes=_package_attributes(context)
+        )
+    )
+    return (target.relative_to(context.staging),)
+
+
+def _book(context: EditionContext) -> epub.EpubBook:
+    job = context.job
+    report, tr = job.report, job.translation
+    book = epub.EpubBook()
+    book.set_identifier(report.identifiers[tr.language.tag][Format.EPUB])
+    book.set_title(tr.title)
+    book.set_language(tr.language.tag)
+    if tr.language.direction == "rtl":
+        book.set_direction("rtl")
+    for number, author in enumerate(report.authors, start=1):
+        book.add_author(author, uid=f"creator{number}", role="aut")
+    for translator in tr.translators:
+        book.add_metadata("DC", "contributor", translator)
+    book.add_metadata("DC", "publisher", report.publisher)
+    book.add_metadata("DC", "date", report.date.isoformat())
+    book.add_metadata("DC", "rights", report.licence)
+    book.add_metadata(
+        "DC", "description", " ".join(transform.text_of(context.document.abstract_html).split())
+    )
+    for keyword in tr.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if tr.subtitle:
+        book.add_metadata("DC", "title", tr.subtitle, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
+    for prop, value in _accessibility(context):
+        book.add_metadata(None, "meta", value, {"property": prop})
+    return book
+
+
+def _accessibility(context: EditionContext) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata: what the book offers readers of assistive technology."""
+    has_images = bool(context.document.images)
+    summary = context.gettext(
+        "This publication has a table of contents, headings in order, alternative text for "
+        "every image, and linked notes. It has no known hazards."
+    )
+    return [
+        ("schema:accessMode", "textual"),
+        *([("schema:accessMode", "visual")] if has_images else []),
+        ("schema:accessModeSufficient", "textual"),
+        ("schema:accessibilityFeature", "structuralNavigation"),
+        ("schema:accessibilityFeature", "tableOfContents"),
+        ("schema:accessibilityFeature", "readingOrder"),
+        *([("schema:accessibilityFeature", "alternativeText")] if has_images else []),
+        ("schema:accessibilityHazard", "none"),
+        ("schema:accessibilitySummary", summary),
+    ]
+
+
+def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
+    """Cover, title page and one XHTML page per chapter, added to the book and its navigation."""
+    job, tag = context.job, context.job.translation.language.tag
+    direction = job.translation.language.direction
+    variables = context.template_context(Format.EPUB)
+    book.set_cover(
+        "images/cover.svg",
+        render_cover(context.environment, job.report, job.translation).encode("utf-8"),
+        create_page=False,
+    )
+    cover = _page(
+        "cover",
+        "cover.xhtml",
+        context.gettext("Cover"),
+        tag,
+        direction,
+        templating.render(context.environment, "epub/cover.xhtml", **variables),
+    )
+    title = _page(
+        "title",
+        "title.xhtml",
+        job.translation.title,
+        tag,
+        direction,
+        templating.render(context.environment, "epub/title.xhtml", **variables),
+    )
+    files = {
+        chapter.id: f"chapter-{number:02d}.xhtml"
+        for number, chapter in enumerate(context.document.chapters, start=1)
+    }
+    file_of = _file_of(context.document.chapters, files)
+    chapters, number = [], 1
+    sources = {image.source: f"images/{image.name}" for image in context.document.images}
+    for chapter in context.document.chapters:
+        section = transform.parse(chapter.html)
+        transform.replace_sources(section, sources)
+        number = transform.number_notes(section, number, context.note_labels())
+        transform.retarget_links(section, file_of, files[chapter.id])
+        chapters.append(
+            _page(
+                f"chapter-{chapter.id}",
+                files[chapter.id],
+                chapter.title,
+                tag,
+                direction,
+                transform.to_xhtml(section),
+            )
+        )
+    for image in context.document.images:
+        book.add_item(
+            epub.EpubImage(
+                uid=image.name,
+                file_name=f"images/{image.name}",
+                media_type=image.media_type,
+                content=image.path.read_bytes(),
+            )
+        )
+    pages = [cover, title, *chapters]
+    for page in pages:
+        book.add_item(page)
+    book.add_item(epub.EpubNav(title=context.gettext("Contents")))
+    book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; ebooklib always points the spine at it
+    book.toc = [
+        epub.Link("title.xhtml#abstract", context.gettext("Abstract"), "abstract"),
+        *(_toc_entry(chapter, files[chapter.id]) for chapter in context.document.chapters),
+    ]
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": context.gettext("Cover")},
+        {"type": "toc", "href": "nav.xhtml", "title": context.gettext("Contents")},
+        {
+            "type": "text",
+            "href": files[context.document.chapters[0].id],
+            "title": context.document.chapters[0].title,
+        },
+    ]
+    return pages
+
+
+def _page(uid: str, name: str, title: str, tag: str, direction: str, body: str) -> epub.EpubHtml:
+    page = epub.EpubHtml(
+        uid=uid, file_name=name, title=title, lang=tag, direction=direction if direction == "rtl" else None
+    )
+    page.content = Markup(body)
+    return page
+
+
+def _toc_entry(chapter: Chapter, name: str) -> object:
+    subsections = [epub.Link(f"{name}#{h.id}", h.title, h.id) for h in chapter.headings if h.level == 2]
+    link = epub.Link(f"{name}#{chapter.id}", chapter.title, chapter.id)
+    return (epub.Section(chapter.title, href=f"{name}#{chapter.id}"), subsections) if subsections else link
+
+
+def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
+    """Which chapter file holds each id, for links that cross chapters (citations, cross-references)."""
+    owner: dict[str, str] = {}
+    for chapter in chapters:
+        for element in transform.parse(chapter.html).iter():
+            if element.get("id"):
+                owner[element.get("id")] = files[chapter.id]
+    return owner.get
+
+
+def _add_style(context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], text: str) -> None:
+    fonts = subset_fonts(context.fonts, text, "woff")
+    for font in fonts:
+        book.add_item(
+            epub.EpubItem(
+                uid=font.name, file_name=f"fonts/{font.name}", media_type=font.media_type, content=font.data
+            )
+        )
+    stylesheet = (context.job.site.templates_dir / "epub" / "epub.css").read_text(encoding="utf-8")
+    css = epub.EpubItem(
+        uid="style",
+        file_name="style.css",
+        media_type="text/css",
+        content=(font_face_css(fonts, "fonts/") + stylesheet).encode("utf-8"),
+    )
+    book.add_item(css)
+    for page in pages:
+        page.add_item(css)
+
+
+def _package_attributes(context: EditionContext) -> bytes:
+    language = context.job.translation.language
+    attributes = f'xml:lang="{language.tag}"'
+    if language.direction == "rtl":
+        attributes += ' dir="rtl"'
+    return attributes.encode("ascii")
+
+
+def reproducible_zip(data: bytes, date_time: tuple[int, ...], package_attributes: bytes = b"") -> bytes:
+    """Re-pack an EPUB with fixed timestamps, permissions and order, `mimetype` first and stored.
+
+    ebooklib stamps the current time on every zip entry; we also add xml:lang (and dir) to the
+    <package> element, which ebooklib cannot write.
+    """
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w") as target:
+        for entry in source.infolist():
+            content = source.read(entry.filename)
+            if entry.filename.endswith(".opf") and package_attributes:
+                content = content.replace(b"<package ", b"<package " + package_attributes + b" ", 1)
+            info = zipfile.ZipInfo(
+                entry.filename,
+                date_time=tuple(max(v, 1980 if i == 0 else 0) for i, v in enumerate(date_time)),
+            )
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_STORED if entry.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            target.writestr(info, content, compresslevel=9)
+    return output.getvalue()

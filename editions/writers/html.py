@@ -1,0 +1,68 @@
+"""The web edition: one accessible page per edition with its assets, linking to its PDF and EPUB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markupsafe import Markup
+
+from editions import templating, transform
+from editions.fonts import font_face_css, subset_fonts
+from editions.model import Format
+from editions.writers import EditionContext
+
+_DOWNLOADS = (("PDF", "pdf_name"), ("EPUB", "epub_name"))
+
+
+def write_html(context: EditionContext) -> tuple[Path, ...]:
+    """Write index.html and assets/ (stylesheets, subset fonts, cleaned images) for the edition."""
+    written = [
+        _write(context, f"assets/{image.name}", image.path.read_bytes()) for image in context.document.images
+    ]
+    variables = context.template_context(Format.HTML)
+    page = templating.render(
+        context.environment,
+        "web/edition.html",
+        **variables,
+        chapters=_chapters(context),
+        downloads=_downloads(context, variables),
+        description=" ".join(transform.text_of(context.document.abstract_html).split())[:300],
+    )
+    written.append(_write(context, "index.html", page.encode("utf-8")))
+    fonts = subset_fonts(context.fonts, transform.text_of(page), "woff2")
+    written += [_write(context, f"assets/fonts/{font.name}", font.data) for font in fonts]
+    written.append(_write(context, "assets/fonts.css", font_face_css(fonts, "fonts/").encode("utf-8")))
+    stylesheet = context.job.site.templates_dir / "web" / "edition.css"
+    written.append(_write(context, "assets/edition.css", stylesheet.read_bytes()))
+    return tuple(written)
+
+
+def _chapters(context: EditionContext) -> list[Markup]:
+    sources = {image.source: f"assets/{image.name}" for image in context.document.images}
+    chapters, number = [], 1
+    for chapter in context.document.chapters:
+        section = transform.parse(chapter.html)
+        transform.replace_sources(section, sources)
+        number = transform.number_notes(section, number, context.note_labels())
+        transform.shift_headings(section, by=1)
+        chapters.append(Markup(transform.to_html(section)))
+    return chapters
+
+
+def _downloads(context: EditionContext, variables: dict[str, object]) -> list[dict[str, object]]:
+    """Links to this language's PDF and EPUB, with sizes, whether built now or published before."""
+    downloads = []
+    for label, key in _DOWNLOADS:
+        name = str(variables[key])
+        staged = context.staging / context.relative_dir / name
+        published = context.job.site.output_dir / context.relative_dir / name
+        found = staged if staged.exists() else published if published.exists() else None
+        if found is not None:
+            downloads.append({"href": name, "label": label, "size": found.stat().st_size})
+    return downloads
+
+
+def _write(context: EditionContext, name: str, data: bytes) -> Path:
+    target = context.target(name)
+    target.write_bytes(data)
+    return target.relative_to(context.staging)

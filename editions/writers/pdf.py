@@ -1,0 +1,81 @@
+"""The print edition: one tagged PDF/UA-1 file per edition, rendered by WeasyPrint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from markupsafe import Markup
+from weasyprint import HTML
+
+from editions import templating, transform
+from editions.errors import RenderError, SourceLocation
+from editions.fetcher import SandboxFetcher
+from editions.fonts import Face
+from editions.model import Format
+from editions.writers import EditionContext
+
+
+def write_pdf(context: EditionContext) -> tuple[Path, ...]:
+    """Render the edition to `<slug>-<lang>.pdf`; any WeasyPrint ERROR fails the edition."""
+    job = context.job
+    templates = job.site.templates_dir
+    sources = {image.source: image.path.resolve().as_uri() for image in context.document.images}
+    chapters = []
+    for chapter in context.document.chapters:
+        section = transform.parse(chapter.html)
+        transform.replace_sources(section, sources)
+        chapters.append(Markup(transform.to_html(section)))
+    page = templating.render(
+        context.environment,
+        "print/book.html",
+        **context.template_context(Format.PDF),
+        chapters=chapters,
+        font_faces=Markup(_font_faces(context.fonts.faces, templates)),
+    )
+    fetcher = SandboxFetcher(roots=(templates, context.work))
+    target = context.target(f"{job.basename}.pdf")
+    with _weasyprint_errors() as errors:
+        document = HTML(string=page, base_url=templates.as_uri() + "/", url_fetcher=fetcher)
+        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    if errors:
+        raise RenderError(
+            f"the PDF renderer reported: {errors[0]}"
+            + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
+            SourceLocation(job.translation.files[0]),
+        )
+    target.write_bytes(pdf)
+    return (target.relative_to(context.staging),)
+
+
+def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:
+    """@font-face rules pointing at the shipped font files; WeasyPrint embeds only the glyphs used."""
+    return "".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
+        f'src: url("{face.path.relative_to(templates).as_posix()}"); }}\n'
+        for face in faces
+    )
+
+
+@contextmanager
+def _weasyprint_errors() -> Iterator[list[str]]:
+    """Collect WeasyPrint's ERROR log records while rendering: missing images, alt texts, anchors."""
+    records: list[str] = []
+    handler = _ListHandler(records)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[str]) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record.getMessage())
