@@ -75,6 +75,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
     missing = []
     if find_library("pango-1.0") is None:
         missing += ["libpango-1.0-0", "libpangoft2-1.0-0"]
+    if find_library("harfbuzz-subset") is None:  # WeasyPrint subsets fonts with it
+        missing.append("libharfbuzz-subset0")
     if purpose == "test":
         needs = {"java": "default-jre-headless", "qpdf": "qpdf", "pdffonts": "poppler-utils", "npm": "npm"}
         missing += [package for command, package in needs.items() if shutil.which(command) is None]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from editions.config import load_site
 from editions.errors import EditionsError, flatten
-from editions.model import Format
+from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
 from editions.progress import make_progress
@@ -89,7 +89,7 @@ def _build(options: argparse.Namespace) -> int:
     outcome = build(
         site, selection, max(1, options.jobs), make_progress(sys.stderr), epoch=_source_date_epoch()
     )
-    _summarize(outcome, site.output_dir, time.perf_counter() - started)
+    _summarize(outcome, site, time.perf_counter() - started)
     return 0 if outcome.ok else 1
 
 
@@ -104,10 +104,10 @@ def _source_date_epoch() -> dt.datetime | None:
         raise EditionsError(f"SOURCE_DATE_EPOCH={value!r} is not a number of seconds") from None
 
 
-def _summarize(outcome: BuildReport, output: Path, seconds: float) -> None:
+def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
     out = sys.stderr
     for problem in outcome.problems:
-        print(problem.render(Path.cwd()), file=out)
+        print(problem.render(site.root), file=out)
     built = [r for r in outcome.results if r.ok]
     failed = [r for r in outcome.results if not r.ok]
     for result in failed:
@@ -120,10 +120,8 @@ def _summarize(outcome: BuildReport, output: Path, seconds: float) -> None:
                 f"trace:\n{result.bug}",
                 file=out,
             )
-    print(
-        f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {_shown(output)}",
-        file=out,
-    )
+    where = _shown(site.output_dir)
+    print(f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {where}", file=out)
     if failed or outcome.problems:
         names = ", ".join(r.job.name for r in failed)
         print(f"FAILED: {names or 'see the errors above'}", file=out)

@@ -14,6 +14,7 @@ from editions.model import Report, Translation
 
 _FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
 _CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")
+_CHAPTER_HEADING = re.compile(r"^#\s.*\{#([\w-]+)[^}]*\}\s*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -125,18 +126,26 @@ def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
 
 
 def _check_chapters_match(folder: Path, tag: str, source: str, files: tuple[Path, ...]) -> None:
-    """A split translation has a file for every chapter file of the source language."""
-    source_dir = folder / source
-    if not source_dir.is_dir() or (len(files) == 1 and files[0].parent == folder):
-        return
-    have = {p.name for p in files}
-    missing = [p.name for p in sorted(source_dir.glob("*.md")) if p.name not in have]
-    if missing:
-        raise SourceError(
-            f"chapter {missing[0]} of the {source} edition is missing in {tag}/: translate it "
-            f"as {tag}/{missing[0]}",
-            SourceLocation(folder / tag / missing[0]),
-        )
+    """A translation has every chapter of the source language, recognised by its heading id."""
+    have = chapter_ids(files)
+    for chapter, location in chapter_ids(source_files(folder, source)).items():
+        if chapter not in have:
+            raise SourceError(
+                f"chapter '{chapter}' has no translation in '{tag}': translate it with the "
+                f"same heading id, `# … {{#{chapter}}}`",
+                location,
+            )
+
+
+def chapter_ids(files: tuple[Path, ...]) -> dict[str, SourceLocation]:
+    """The explicit ids of level-1 headings (`# Title {#id}`) and where each is written."""
+    ids: dict[str, SourceLocation] = {}
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = _CHAPTER_HEADING.match(line)
+            if match:
+                ids.setdefault(match.group(1), SourceLocation(path, number))
+    return ids
 
 
 def read_front_matter(path: Path) -> tuple[dict, int]:

@@ -1,4 +1,4 @@
-"""The only way WeasyPrint may read anything: data: URLs and regular files inside allowed folders."""
+"""The only way WeasyPrint may read anything: data: URLs and files of the edition's own folders."""
 
 from __future__ import annotations
 
@@ -8,28 +8,40 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+# Resources are addressed as https://editions.invalid/<mount>/<path>: the same URL wherever the
+# project is checked out (WeasyPrint derives internal names from URLs, so file:// paths would make
+# PDFs differ between machines), and a reserved domain that can never reach the network.
+HOST = "editions.invalid"
+
+
+def mount_url(mount: str, relative: str = "") -> str:
+    """The URL under which the fetcher serves `relative` from the folder mounted as `mount`."""
+    return f"https://{HOST}/{mount}/{relative}"
+
 
 class SandboxFetcher(URLFetcher):
-    """Refuses the network, redirects, devices and every file outside `roots`.
+    """Serves only `data:` URLs and regular files inside the mounted folders.
 
-    WeasyPrint's default fetcher reads any file:// URL and any http:// host; a source could otherwise
-    embed /etc/passwd as an attachment or probe the local network. Refusals are fatal, so the edition
-    fails instead of shipping without the resource.
+    WeasyPrint's default fetcher reads any file:// URL and any http:// host: a source could embed
+    /etc/passwd as an attachment or probe the local network. Refusals are fatal, so an edition fails
+    instead of shipping without the resource.
     """
 
-    def __init__(self, roots: tuple[Path, ...]) -> None:
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
-        self._roots = tuple(root.resolve() for root in roots)
+    def __init__(self, mounts: dict[str, Path]) -> None:
+        super().__init__(allowed_protocols=("data", "https"), allow_redirects=False)
+        self._mounts = {name: folder.resolve() for name, folder in mounts.items()}
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         """Serve `url` if it is allowed; raise FatalURLFetchingError otherwise."""
         parts = urlsplit(url)
         if parts.scheme == "data":
             return super().fetch(url, headers)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise FatalURLFetchingError(f"not allowed to fetch {url}: editions never use the network")
-        path = Path(unquote(parts.path)).resolve()
-        if not any(path.is_relative_to(root) for root in self._roots) or not path.is_file():
-            raise FatalURLFetchingError(f"not allowed to read {path.name}: only the edition's own files")
+        mount, _, relative = unquote(parts.path).lstrip("/").partition("/")
+        if parts.scheme != "https" or parts.netloc != HOST or mount not in self._mounts:
+            raise FatalURLFetchingError(f"not allowed to fetch {url}: editions read only their own files")
+        root = self._mounts[mount]
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file():
+            raise FatalURLFetchingError(f"not allowed to read {relative}: only the edition's own files")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": media_type})

@@ -11,8 +11,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
-from babel.units import format_unit
 from babel.support import Translations
+from babel.units import format_unit
 
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.model import Language
@@ -85,7 +85,8 @@ def long_date(date: dt.date, language: Language) -> str:
 
 def file_size(size: int, language: Language) -> str:
     """A file size as the language writes it, in SI units: "1.2 MB" in English, "1,2 Mo" in French."""
-    for unit, scale, pattern in (("digital-megabyte", 10**6, "#,##0.#"), ("digital-kilobyte", 10**3, "#,##0")):
+    units = (("digital-megabyte", 10**6, "#,##0.#"), ("digital-kilobyte", 10**3, "#,##0"))
+    for unit, scale, pattern in units:
         if size >= scale:
             return format_unit(size / scale, unit, length="short", format=pattern, locale=language.locale)
     return format_unit(size, "digital-byte", length="short", locale=language.locale)

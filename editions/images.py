@@ -45,6 +45,7 @@ def clean_image(path: Path) -> tuple[bytes, str]:
         picture = picture.resize((MAX_WIDTH, height), PILImage.Resampling.LANCZOS)
     if kind == "JPEG" and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
+    picture.info = {}  # comments, EXIF and XMP travel in info; only the colour profile goes back in
     buffer = io.BytesIO()
     options = {"icc_profile": icc} if icc else {}
     if kind == "JPEG":

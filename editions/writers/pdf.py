@@ -12,7 +12,7 @@ from weasyprint import HTML
 
 from editions import templating, transform
 from editions.errors import RenderError, SourceLocation
-from editions.fetcher import SandboxFetcher
+from editions.fetcher import SandboxFetcher, mount_url
 from editions.fonts import Face
 from editions.model import Format
 from editions.writers import EditionContext
@@ -22,7 +22,7 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
     """Render the edition to `<slug>-<lang>.pdf`; any WeasyPrint ERROR fails the edition."""
     job = context.job
     templates = job.site.templates_dir
-    sources = {image.source: image.path.resolve().as_uri() for image in context.document.images}
+    sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
     chapters = []
     for chapter in context.document.chapters:
         section = transform.parse(chapter.html)
@@ -35,10 +35,10 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
         chapters=chapters,
         font_faces=Markup(_font_faces(context.fonts.faces, templates)),
     )
-    fetcher = SandboxFetcher(roots=(templates, context.work))
+    fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
     target = context.target(f"{job.basename}.pdf")
     with _weasyprint_errors() as errors:
-        document = HTML(string=page, base_url=templates.as_uri() + "/", url_fetcher=fetcher)
+        document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise RenderError(
@@ -61,7 +61,7 @@ def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:
 
 @contextmanager
 def _weasyprint_errors() -> Iterator[list[str]]:
-    """Collect WeasyPrint's ERROR log records while rendering: missing images, alt texts, anchors."""
+    """Collect what WeasyPrint reports while rendering: missing images, alt texts, anchors, glyphs."""
     records: list[str] = []
     handler = _ListHandler(records)
     logger = logging.getLogger("weasyprint")
@@ -73,9 +73,13 @@ def _weasyprint_errors() -> Iterator[list[str]]:
 
 
 class _ListHandler(logging.Handler):
+    """Keeps ERROR records, and the WARNING WeasyPrint gives for a character no font can draw."""
+
     def __init__(self, records: list[str]) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self.records = records
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record.getMessage())
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR or message.startswith(".notdef"):
+            self.records.append(message)

@@ -1,0 +1,78 @@
+"""Fixtures: sample projects copied to a temporary folder and built for real, in-process."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from editions.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+ROOTS = Path(__file__).parent / "roots"
+
+
+@dataclass(frozen=True)
+class Run:
+    """The outcome of one command: exit code and everything it printed."""
+
+    code: int
+    output: str
+
+
+def run(root: Path, *args: str) -> Run:
+    """Run `editions` on the project at `root` as a user would, capturing the console."""
+    stream = io.StringIO()
+    with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(stream):
+        code = main(["build", "--root", str(root), *args])
+    return Run(code, stream.getvalue())
+
+
+def copy_project(source: Path, target: Path) -> Path:
+    """A sample project with the repository's real templates and catalogs."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", "*.mo"))
+    for folder in ("templates", "locales"):
+        if not (target / folder).exists():
+            shutil.copytree(REPO / folder, target / folder, ignore=shutil.ignore_patterns("*.mo"))
+    return target
+
+
+def write_photo(path: Path) -> None:
+    """A JPEG as a phone would take it: GPS position, camera data and a comment in its metadata."""
+    image = Image.new("RGB", (640, 400), (120, 160, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0131] = "/home/reporter/private"  # Software: a local path that must not ship
+    gps = exif.get_ifd(0x8825)
+    gps.update({1: "N", 2: (1.0, 39.0, 43.2), 3: "E", 4: (29.0, 14.0, 6.0)})  # Goma
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", exif=exif, comment=b"secret GPS comment")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The `basic` sample project: one report in English and French, with a GPS-tagged photo."""
+    root = copy_project(ROOTS / "basic", tmp_path / "project")
+    write_photo(root / "reports" / "sample" / "images" / "photo.jpg")
+    return root
+
+
+@pytest.fixture(scope="session")
+def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own reports, built once for the whole session; returns the project root."""
+    root = tmp_path_factory.mktemp("repository") / "project"
+    root.mkdir()
+    for name in ("reports", "templates", "locales", "pyproject.toml"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("*.mo"))
+        else:
+            shutil.copy(source, root / name)
+    result = run(root, "--jobs", "2")
+    assert result.code == 0, result.output
+    return root

@@ -1,0 +1,14 @@
+"""Run the whole test suite: `python3 tests/run.py` sets up what the tests need, then runs pytest."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from editions.bootstrap import ensure_environment
+
+if __name__ == "__main__":
+    ensure_environment("test")
+    import pytest
+
+    raise SystemExit(pytest.main([str(Path(__file__).parent), *sys.argv[1:]]))

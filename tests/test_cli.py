@@ -1,0 +1,35 @@
+"""The command line: subsets, summaries, exit codes, progress without a terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run
+
+
+def test_cli_summary_names_editions_time_and_place(sample: Path) -> None:
+    result = run(sample, "--format", "html", "--jobs", "2")
+    assert result.code == 0, result.output
+    assert "building 2 editions" in result.output
+    assert "✓ sample/en: built html in" in result.output
+    assert "✓ sample/fr: built html in" in result.output
+    assert "2 of 2 editions built in" in result.output
+    assert "\x1b[" not in result.output  # no terminal: plain lines for CI logs
+
+
+def test_cli_output_option_writes_elsewhere(sample: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere"
+    assert run(sample, "--format", "html", "--lang", "fr", "--output", str(target)).code == 0
+    assert (target / "sample" / "fr" / "index.html").exists()
+    assert (target / "index.html").exists() and (target / "manifest.json").exists()
+    assert not (sample / "output").exists()
+
+
+def test_cli_failed_edition_is_named_in_the_summary(sample: Path) -> None:
+    chapter = sample / "reports" / "sample" / "fr" / "02-findings.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nVoir [@inconnu].\n", encoding="utf-8")
+    result = run(sample, "--format", "html", "--jobs", "2")
+    assert result.code == 1
+    assert "1 of 2 editions built" in result.output
+    assert "FAILED: sample/fr" in result.output
+    assert "reports/sample/fr/02-findings.md:16: error: citation '@inconnu'" in result.output

@@ -1,0 +1,91 @@
+"""Security by default: no metadata leaks from photos, no raw HTML, no reads outside the report."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run
+from lxml import html as lxml_html
+from PIL import Image
+from weasyprint.urls import FatalURLFetchingError
+
+from editions.fetcher import SandboxFetcher, mount_url
+
+SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif")
+
+
+def test_security_photos_lose_exif_gps_and_comments_in_every_format(sample: Path) -> None:
+    assert run(sample, "--lang", "en", "--jobs", "1").code == 0
+    edition = sample / "output" / "sample" / "en"
+    blobs = [p.read_bytes() for p in (edition / "assets").glob("img-*")]
+    with zipfile.ZipFile(edition / "sample-en.epub") as book:
+        blobs += [book.read(name) for name in book.namelist() if "/images/img-" in name]
+    blobs.append((edition / "sample-en.pdf").read_bytes())
+    assert len(blobs) == 3
+    for blob in blobs:
+        for secret in SECRETS:
+            assert secret not in blob
+    picture = Image.open(io.BytesIO(blobs[0]))
+    assert not picture.getexif() and "comment" not in picture.info
+
+
+def test_security_raw_html_is_text_not_markup(sample: Path) -> None:
+    source = sample / "reports" / "sample" / "en.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\n<script>alert('x')</script>\n"
+        '<img src="x" onerror="alert(1)">\n',
+        encoding="utf-8",
+    )
+    assert run(sample, "--lang", "en", "--format", "html").code == 0
+    page = lxml_html.parse(str(sample / "output" / "sample" / "en" / "index.html")).getroot()
+    assert page.find(".//script") is None
+    assert not [element for element in page.iter() if element.get("onerror")]
+    assert "<script>alert(" in page.text_content()
+
+
+def test_security_relative_link_out_of_the_edition_is_refused(sample: Path) -> None:
+    source = sample / "reports" / "sample" / "en.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nSee [this](../../../etc/passwd).\n", encoding="utf-8"
+    )
+    result = run(sample, "--lang", "en", "--format", "pdf")
+    assert result.code == 1
+    assert "link to '../../../etc/passwd' is not allowed" in result.output
+
+
+def test_security_image_outside_the_report_is_refused(sample: Path) -> None:
+    source = sample / "reports" / "sample" / "en.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + '\n![x](../../pyproject.toml){alt="x"}\n', encoding="utf-8"
+    )
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 1
+    assert "is outside the report's folder" in result.output
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.org/x.css",
+        "file:///dev/zero",
+        "https://editions.invalid/other/x.css",
+        "https://editions.invalid/templates/../../etc/passwd",
+        "https://editions.invalid/templates/%2e%2e/secret.txt",
+    ],
+)
+def test_security_pdf_fetcher_refuses_everything_outside_its_mounts(tmp_path: Path, url: str) -> None:
+    (tmp_path / "secret.txt").write_text("secret")
+    fetcher = SandboxFetcher({"templates": tmp_path / "templates"})
+    with pytest.raises(FatalURLFetchingError):
+        fetcher.fetch(url)
+
+
+def test_security_pdf_fetcher_serves_files_inside_its_mounts(tmp_path: Path) -> None:
+    (tmp_path / "style.css").write_text("p { color: red }")
+    response = SandboxFetcher({"templates": tmp_path}).fetch(mount_url("templates", "style.css"))
+    assert response.read() == b"p { color: red }"
