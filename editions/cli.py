@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     command.add_argument(
         "--output", type=Path, default=None, metavar="DIR", help="where to write editions (default: output/)"
     )
+    command.add_argument(
+        "--force", action="store_true", help="rebuild editions even when their sources did not change"
+    )
     command.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     command.set_defaults(run=_build)
     return parser
@@ -84,6 +87,7 @@ def _build(options: argparse.Namespace) -> int:
         reports=tuple(options.report),
         languages=tuple(options.lang),
         formats=tuple(Format(value) for value in options.format),
+        force=options.force,
     )
     started = time.perf_counter()
     outcome = build(
@@ -120,6 +124,8 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
                 f"trace:\n{result.bug}",
                 file=out,
             )
+    if outcome.current:
+        print(f"{len(outcome.current)} editions already up to date (--force rebuilds them)", file=out)
     where = _shown(site.output_dir)
     print(f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {where}", file=out)
     if failed or outcome.problems:

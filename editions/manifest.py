@@ -13,7 +13,20 @@ from editions.publish import write_atomic
 NAME = "manifest.json"
 
 
-def write_manifest(project: Project, output_dir: Path) -> Path:
+def read_fingerprints(output_dir: Path) -> dict[str, str]:
+    """The input fingerprint each published edition file was built from, as the manifest recorded it."""
+    try:
+        entries = json.loads((output_dir / NAME).read_text(encoding="utf-8"))["files"]
+        return {
+            e["path"]: e["fingerprint"]
+            for e in entries
+            if "fingerprint" in e and (output_dir / e["path"]).is_file()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no manifest yet, or one we cannot trust: everything is rebuilt
+
+
+def write_manifest(project: Project, output_dir: Path, fingerprints: dict[str, str]) -> Path:
     """List every file under `output_dir` (sorted, so the manifest itself is reproducible)."""
     editions = {(r.slug, t.language.tag) for r in project.reports for t in r.translations}
     files = []
@@ -33,6 +46,8 @@ def write_manifest(project: Project, output_dir: Path) -> Path:
         }
         if len(parts) >= 3 and (parts[0], parts[1]) in editions:
             entry.update(report=parts[0], language=parts[1], format=_format(parts[2:]))
+            if relative in fingerprints:
+                entry["fingerprint"] = fingerprints[relative]
         files.append(entry)
     manifest = {"generator": f"editions {__version__}", "files": files}
     target = output_dir / NAME

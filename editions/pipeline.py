@@ -15,9 +15,9 @@ from editions.edition import build_edition
 from editions.errors import EditionsError
 from editions.i18n import compile_catalogs
 from editions.landing import write_landing_pages
-from editions.manifest import write_manifest
+from editions.manifest import read_fingerprints, write_manifest
 from editions.model import EditionResult, Job, Project, Site
-from editions.plan import Selection, check_selection, plan_editions
+from editions.plan import Selection, check_selection, is_current, plan_editions
 from editions.progress import Progress
 from editions.publish import publish_edition, staging_root
 
@@ -27,6 +27,7 @@ class BuildReport:
     """What happened: problems found before building, and one result per edition."""
 
     problems: list[EditionsError] = field(default_factory=list)
+    current: list[Job] = field(default_factory=list)  # already published from the same inputs
     results: list[EditionResult] = field(default_factory=list)
 
     @property
@@ -46,19 +47,22 @@ def build(
     if selection.reports:  # a broken report nobody asked for does not fail this build
         problems = [error for error in problems if _slug(error, site) in ("", *selection.reports)]
     problems += check_selection(project, selection, broken)
-    jobs = plan_editions(project, selection, epoch)
-    outcome = BuildReport(problems=problems)
+    fingerprints = read_fingerprints(site.output_dir)
+    planned = plan_editions(project, selection, epoch)
+    jobs = [job for job in planned if selection.force or not is_current(job, fingerprints)]
+    outcome = BuildReport(problems=problems, current=[job for job in planned if job not in jobs])
     progress.start(jobs)
     for result in run_jobs(jobs, workers, staging_root(site.output_dir), progress):
         if result.ok:
             publish_edition(result, site.output_dir)
+            fingerprints.update({path.as_posix(): result.job.fingerprint for path in result.staged})
         outcome.results.append(result)
         progress.finish(result)
     progress.close()
     shutil.rmtree(staging_root(site.output_dir), ignore_errors=True)
     if site.output_dir.is_dir():
         write_landing_pages(project)
-        write_manifest(project, site.output_dir)
+        write_manifest(project, site.output_dir, fingerprints)
     return outcome
 
 

@@ -20,6 +20,7 @@ class Selection:
     reports: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     formats: tuple[Format, ...] = ()
+    force: bool = False  # rebuild editions even when their inputs did not change
 
 
 def check_selection(project: Project, selection: Selection, broken: set[str]) -> list[EditionsError]:
@@ -63,6 +64,22 @@ def plan_editions(project: Project, selection: Selection, epoch: dt.datetime | N
                 )
             )
     return jobs
+
+
+def is_current(job: Job, fingerprints: dict[str, str]) -> bool:
+    """Whether every requested format of `job` is published from exactly the same inputs."""
+    return all(fingerprints.get(path) == job.fingerprint for path in main_files(job))
+
+
+def main_files(job: Job) -> list[str]:
+    """The published file that stands for each requested format: the PDF, the EPUB, the web page."""
+    folder = f"{job.report.slug}/{job.translation.language.tag}"
+    names = {
+        Format.HTML: "index.html",
+        Format.PDF: f"{job.basename}.pdf",
+        Format.EPUB: f"{job.basename}.epub",
+    }
+    return [f"{folder}/{names[fmt]}" for fmt in job.formats]
 
 
 def fingerprint(project: Project, report: Report, translation: Translation) -> str:

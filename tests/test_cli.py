@@ -33,3 +33,20 @@ def test_cli_failed_edition_is_named_in_the_summary(sample: Path) -> None:
     assert "1 of 2 editions built" in result.output
     assert "FAILED: sample/fr" in result.output
     assert "reports/sample/fr/02-findings.md:16: error: citation '@inconnu'" in result.output
+
+
+def test_cli_unchanged_editions_are_not_rebuilt(sample: Path) -> None:
+    assert run(sample, "--format", "html", "--jobs", "2").code == 0
+    page = sample / "output" / "sample" / "en" / "index.html"
+    first = page.stat().st_mtime_ns
+    again = run(sample, "--format", "html")
+    assert again.code == 0
+    assert "0 of 0 editions built" in again.output and "2 editions already up to date" in again.output
+    assert page.stat().st_mtime_ns == first
+    source = sample / "reports" / "sample" / "en.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    changed = run(sample, "--format", "html", "--format", "pdf")
+    assert "✓ sample/en: built html, pdf" in changed.output
+    assert "✓ sample/fr: built html, pdf" in changed.output  # its PDF was never built
+    forced = run(sample, "--format", "html", "--force")
+    assert "2 of 2 editions built" in forced.output
