@@ -39,7 +39,7 @@ def ensure_environment(purpose: str) -> None:
     python = _venv_python()
     if not (stamp.exists() and stamp.read_text() == wanted):
         _say(f"installing pinned Python packages from {lock.name} …")
-        _run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(lock)])
+        _run([str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", "-r", str(lock)])
         stamp.write_text(wanted)
     if purpose == "test":
         _install_vnu()

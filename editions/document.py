@@ -28,8 +28,8 @@ class CaptionLabels:
 def build_document(html: str, files: tuple[Path, ...], labels: CaptionLabels) -> tuple[Document, list[str]]:
     """Parse pandoc's output; return the Document and the image sources it uses, in reading order."""
     tree = lxml_html.fromstring(f"<div>{html}</div>")
-    abstract = _only(tree, "editions-abstract")
-    body = _only(tree, "editions-body")
+    abstract = tree.get_element_by_id("editions-abstract")
+    body = tree.get_element_by_id("editions-body")
     errors = _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
     chapters, stray = _chapters(body)
     if stray:
@@ -56,11 +56,6 @@ def build_document(html: str, files: tuple[Path, ...], labels: CaptionLabels) ->
         chapters=tuple(_chapter(section) for section in chapters),
     )
     return document, list(dict.fromkeys(images))
-
-
-def _only(tree: HtmlElement, element_id: str) -> HtmlElement:
-    found = tree.get_element_by_id(element_id)
-    return found
 
 
 def _check_links(tree: HtmlElement, files: tuple[Path, ...]) -> list[SourceError]:

@@ -63,6 +63,12 @@ def load_fonts(fonts_dir: Path) -> FontSet:
             for f in data["face"]
         )
         stacks = data["stacks"]
+        unknown = (set(stacks["body"]) | set(stacks["heading"])) - {face.family for face in faces}
+        if unknown:
+            raise ConfigError(
+                f"[stacks] names families without a [[face]]: {', '.join(sorted(unknown))}",
+                SourceLocation(settings),
+            )
         missing = [face.path.name for face in faces if not face.path.is_file()]
         if missing:
             raise ConfigError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from markupsafe import Markup
 
 from editions import i18n, markdown, templating
@@ -33,8 +34,7 @@ class LanguageBlock:
     abstract_html: Markup
     date: str
     downloads: tuple[Download, ...]
-    heading: str  # "Available in" labels etc., already in this language
-    read_label: str
+    heading: str  # "Abstract", in this language
 
 
 def write_landing_pages(project: Project) -> list[Path]:
@@ -59,7 +59,7 @@ def _published(report: Report, output_dir: Path) -> bool:
     return any((output_dir / report.slug / t.language.tag).is_dir() for t in report.translations)
 
 
-def _write_report_page(project: Project, report: Report, environment) -> list[Path]:
+def _write_report_page(project: Project, report: Report, environment: jinja2.Environment) -> list[Path]:
     site = project.site
     folder = site.output_dir / report.slug
     blocks = [
@@ -103,7 +103,6 @@ def _block(project: Project, report: Report, translation: Translation) -> Langua
         date=i18n.long_date(report.date, language),
         downloads=tuple(downloads),
         heading=translations.gettext("Abstract"),
-        read_label=translations.gettext("Read online"),
     )
 
 

@@ -156,7 +156,6 @@ class Document:
     abstract_html: str
     chapters: tuple[Chapter, ...]
     images: tuple[Image, ...] = ()
-    characters: frozenset[str] = frozenset()
 
     @property
     def headings(self) -> tuple[Heading, ...]:

@@ -91,6 +91,12 @@ def test_repository_pdf_is_sound_tagged_and_translated(repository: Path, slug: s
         assert str(pdf.docinfo["/Title"]) == translation.title
         assert pdf.Root.ViewerPreferences.DisplayDocTitle
         assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+        assert "/Outlines" in pdf.Root  # bookmarks from the headings
+        for page in pdf.pages:
+            for annotation in page.get("/Annots", []):
+                action = annotation.get("/A", {})
+                uri = str(action.get("/URI", ""))
+                assert "/Dest" in annotation or uri.startswith(("https://", "http://", "mailto:")), uri
     fonts = pdf_fonts(path)
     assert fonts and all(embedded for _, embedded in fonts), fonts
     text = _comparable(pdf_text(path))

@@ -195,7 +195,7 @@ def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
 
 
 def _add_style(context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], text: str) -> None:
-    fonts = subset_fonts(context.fonts, text, "woff")
+    fonts = subset_fonts(context.fonts, text, "woff2")  # EPUB 3.3 core media type, ~30 % smaller than WOFF
     for font in fonts:
         book.add_item(
             epub.EpubItem(
