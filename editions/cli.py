@@ -16,6 +16,7 @@ from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
 from editions.progress import make_progress
+from editions.serve import Preview, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,58 +38,83 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
-        description="Build Protection International's reports "
-        "as HTML, PDF and EPUB editions in every language.",
+        description="Build Protection International's reports as HTML, PDF and EPUB editions in every "
+        "language. Without a command, builds; `build.py build --help` lists the build options.",
     )
-    commands = parser.add_subparsers(title="commands")
-    command = commands.add_parser("build", help="build editions (the default command)")
-    command.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--report",
         action="append",
         default=[],
         metavar="SLUG",
         help="only this report (repeatable), e.g. --report la-lucha",
     )
-    command.add_argument(
+    common.add_argument(
         "--lang",
         action="append",
         default=[],
         metavar="TAG",
         help="only this language (repeatable), e.g. --lang fr",
     )
-    command.add_argument(
+    common.add_argument(
         "--format",
         action="append",
         default=[],
         choices=[f.value for f in Format],
         help="only this format (repeatable)",
     )
-    command.add_argument(
+    common.add_argument(
         "--jobs",
         type=int,
         default=os.cpu_count() or 1,
         metavar="N",
         help="editions built at once (default: all cores)",
     )
-    command.add_argument(
+    common.add_argument(
         "--output", type=Path, default=None, metavar="DIR", help="where to write editions (default: output/)"
     )
-    command.add_argument(
+    common.add_argument(
         "--force", action="store_true", help="rebuild editions even when their sources did not change"
     )
-    command.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
-    command.set_defaults(run=_build)
+    common.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(title="commands")
+    commands.add_parser("build", parents=[common], help="build editions (the default command)").set_defaults(
+        run=_build
+    )
+    preview = commands.add_parser(
+        "serve", parents=[common], help="build, serve on http://127.0.0.1 and rebuild as you edit"
+    )
+    preview.add_argument("--port", type=int, default=8000, help="local port (default: 8000)")
+    preview.set_defaults(run=_serve)
     return parser
 
 
-def _build(options: argparse.Namespace) -> int:
-    site = load_site(options.root.resolve(), options.output)
-    selection = Selection(
+def _selection(options: argparse.Namespace) -> Selection:
+    return Selection(
         reports=tuple(options.report),
         languages=tuple(options.lang),
         formats=tuple(Format(value) for value in options.format),
         force=options.force,
     )
+
+
+def _serve(options: argparse.Namespace) -> int:
+    site = load_site(options.root.resolve(), options.output)
+    preview = Preview(
+        site,
+        _selection(options),
+        max(1, options.jobs),
+        make_progress(sys.stderr),
+        _source_date_epoch(),
+        on_build=lambda outcome, seconds: _summarize(outcome, site, seconds),
+    )
+    serve(preview, options.port, lambda message: print(message, file=sys.stderr, flush=True))
+    return 0
+
+
+def _build(options: argparse.Namespace) -> int:
+    site = load_site(options.root.resolve(), options.output)
+    selection = _selection(options)
     started = time.perf_counter()
     outcome = build(
         site, selection, max(1, options.jobs), make_progress(sys.stderr), epoch=_source_date_epoch()
