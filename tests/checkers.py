@@ -60,9 +60,9 @@ def qpdf_check(path: Path) -> tuple[int, str]:
 
 
 def pdf_text(path: Path) -> str:
-    """The text poppler extracts from a PDF."""
+    """The text poppler extracts from a PDF, in content order (-raw keeps Thai marks with their letters)."""
     return subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
 
 
