@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
 from conftest import run
+
+from editions.config import load_site
+from editions.model import Format
+from editions.pipeline import build
+from editions.plan import Selection
+from editions.progress import LiveProgress, make_progress
 
 
 def test_cli_summary_names_editions_time_and_place(sample: Path) -> None:
@@ -50,3 +58,23 @@ def test_cli_unchanged_editions_are_not_rebuilt(sample: Path) -> None:
     assert "✓ sample/fr: built html, pdf" in changed.output  # its PDF was never built
     forced = run(sample, "--format", "html", "--force")
     assert "2 of 2 editions built" in forced.output
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli_progress_on_a_terminal_redraws_lines_in_place(sample: Path) -> None:
+    terminal = _Terminal()
+    assert isinstance(make_progress(terminal), LiveProgress)
+    site = load_site(sample)
+    outcome = build(site, Selection(formats=(Format.HTML,)), workers=1, progress=make_progress(terminal))
+    assert outcome.ok
+    screen = terminal.getvalue()
+    assert "… sample/en: pandoc" in screen and "… sample/fr: html" in screen
+    assert "\x1b[2F" in screen  # cursor back up over the two edition lines
+    final = [re.sub(r"\x1b\[\d*[A-Z]", "", line) for line in screen.strip().splitlines()[-2:]]
+    assert final[0].startswith("✓ sample/en: built html in ") and final[1].startswith(
+        "✓ sample/fr: built html in "
+    )
