@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from lxml import html as lxml_html
 from markupsafe import Markup
 
-from editions import i18n, markdown, templating
+from editions import i18n, templating
 from editions.cover import render_cover
 from editions.i18n import parse_language
 from editions.model import Project, Report, Translation
@@ -99,11 +100,26 @@ def _block(project: Project, report: Report, translation: Translation) -> Langua
             )
     return LanguageBlock(
         translation=translation,
-        abstract_html=Markup(markdown.abstract_html(translation.abstract)),
+        abstract_html=_abstract(folder / "index.html", translation.abstract),
         date=i18n.long_date(report.date, language),
         downloads=tuple(downloads),
         heading=translations.gettext("Abstract"),
     )
+
+
+def _abstract(web_edition: Path, markdown_text: str) -> Markup:
+    """The abstract as the published web edition shows it (pandoc already converted it there, once).
+
+    Without a web edition (only PDF or EPUB built), the front matter's paragraphs are shown as text.
+    """
+    if web_edition.is_file():
+        section = next(iter(lxml_html.parse(str(web_edition)).getroot().find_class("abstract")), None)
+        if section is not None:
+            for heading in section.findall("h2"):
+                section.remove(heading)
+            return Markup("".join(lxml_html.tostring(child, encoding="unicode") for child in section))
+    paragraphs = [" ".join(block.split()) for block in markdown_text.split("\n\n") if block.strip()]
+    return Markup("").join(Markup("<p>{}</p>").format(paragraph) for paragraph in paragraphs)
 
 
 def _write(path: Path, data: bytes) -> Path:

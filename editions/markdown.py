@@ -80,11 +80,6 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
     return Conversion(html=done.stdout.decode("utf-8"))
 
 
-def abstract_html(text: str) -> str:
-    """An abstract's Markdown as HTML, for pages outside an edition (the landing pages)."""
-    return pypandoc.convert_text(text, "html5", format=READER, extra_args=["--sandbox", "--wrap=none"])
-
-
 def _located(message: dict, job: Job) -> SourceError:
     """A pandoc log entry as our one-line error, at the place pandoc names or where the key is written."""
     position = message.get("openpos") or message

@@ -41,6 +41,9 @@ def test_publish_builds_only_the_requested_formats(sample: Path) -> None:
     assert sorted(p.name for p in edition.iterdir()) == ["sample-fr.epub"]
     assert not (sample / "output" / "sample" / "en").exists()
     assert "1 of 1 editions built" in result.output
+    landing = (sample / "output" / "sample" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Un court résumé avec de l’*emphase*.</p>" in landing  # no web edition: the abstract as text
+    assert "sample-fr.epub" in landing and "sample-fr.pdf" not in landing
 
 
 def test_publish_removes_web_assets_the_new_page_no_longer_uses(sample: Path) -> None:
