@@ -150,10 +150,15 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
                 f"trace:\n{result.bug}",
                 file=out,
             )
-    if outcome.current:
-        print(f"{len(outcome.current)} editions already up to date (--force rebuilds them)", file=out)
     where = _shown(site.output_dir)
-    print(f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {where}", file=out)
+    if outcome.results or not outcome.current:
+        print(
+            f"\n{len(built)} of {len(outcome.results)} editions built in {seconds:.1f} s → {where}", file=out
+        )
+    if outcome.current:
+        print(
+            f"{len(outcome.current)} editions already up to date in {where} (--force rebuilds them)", file=out
+        )
     if failed or outcome.problems:
         names = ", ".join(r.job.name for r in failed)
         print(f"FAILED: {names or 'see the errors above'}", file=out)

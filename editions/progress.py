@@ -17,7 +17,8 @@ class Progress:
 
     def start(self, jobs: list[Job]) -> None:
         """The build is about to run `jobs`."""
-        self.stream.write(f"building {len(jobs)} edition{'s' if len(jobs) != 1 else ''}\n")
+        if jobs:
+            self.stream.write(f"building {len(jobs)} edition{'s' if len(jobs) != 1 else ''}\n")
         self.stream.flush()
 
     def stage(self, name: str, stage: str) -> None:
