@@ -18,7 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TOOLS = ROOT / ".tools"
-VNU_JAR_VERSION = "26.9.27"
+# The validators the tests run on real outputs (npm packages, pinned), installed into .tools/.
+NODE_TOOLS = ("vnu-jar@26.9.27", "@daisy/ace@1.4.6", "axe-core@4.14.1", "playwright-core@1.65.1")
+CHROMIUM = Path("/usr/bin/chromium")
 _MARKER = "EDITIONS_BOOTSTRAPPED"
 
 # What each purpose needs: a lock file for pip, and Debian packages for what pip cannot install.
@@ -42,7 +44,7 @@ def ensure_environment(purpose: str) -> None:
         _run([str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", "-r", str(lock)])
         stamp.write_text(wanted)
     if purpose == "test":
-        _install_vnu()
+        _install_node_tools()
     os.environ[_MARKER] = purpose
     os.execv(str(python), [str(python), *sys.argv])
 
@@ -50,6 +52,11 @@ def ensure_environment(purpose: str) -> None:
 def vnu_jar() -> Path:
     """Where the Nu Html Checker jar is installed by the test set-up."""
     return TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def node_tool(path: str) -> Path:
+    """A file of the validators installed by the test set-up, e.g. `.bin/ace-puppeteer`."""
+    return TOOLS / "node_modules" / path
 
 
 def _venv_python() -> Path:
@@ -68,7 +75,7 @@ def _venv_python() -> Path:
 
 
 def _system_ready(purpose: str) -> bool:
-    return not _missing_debian_packages(purpose) and (purpose != "test" or vnu_jar().exists())
+    return not _missing_debian_packages(purpose) and (purpose != "test" or _node_tools_ready())
 
 
 def _missing_debian_packages(purpose: str) -> list[str]:
@@ -80,6 +87,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
     if purpose == "test":
         needs = {"java": "default-jre-headless", "qpdf": "qpdf", "pdffonts": "poppler-utils", "npm": "npm"}
         missing += [package for command, package in needs.items() if shutil.which(command) is None]
+        if not CHROMIUM.exists():  # Ace and axe check accessibility in a real browser engine
+            missing.append("chromium")
     return missing
 
 
@@ -89,23 +98,23 @@ def _install_system_packages(purpose: str) -> None:
         _apt(missing)
 
 
-def _install_vnu() -> None:
-    if vnu_jar().exists():
+def _node_tools_ready() -> bool:
+    stamp = TOOLS / ".installed"
+    return vnu_jar().exists() and stamp.exists() and stamp.read_text() == " ".join(NODE_TOOLS)
+
+
+def _install_node_tools() -> None:
+    if _node_tools_ready():
         return
-    _say(f"installing the Nu Html Checker (vnu-jar {VNU_JAR_VERSION}) into .tools/ …")
+    _say(f"installing the validators {', '.join(NODE_TOOLS)} into .tools/ …")
     TOOLS.mkdir(exist_ok=True)
+    # Ace's Electron runner and Puppeteer's browser download are not used: Ace runs in Debian's Chromium.
+    env = {**os.environ, "ELECTRON_SKIP_BINARY_DOWNLOAD": "1", "PUPPETEER_SKIP_DOWNLOAD": "1"}
     _run(
-        [
-            "npm",
-            "install",
-            "--prefix",
-            str(TOOLS),
-            "--no-audit",
-            "--no-fund",
-            "--silent",
-            f"vnu-jar@{VNU_JAR_VERSION}",
-        ]
+        ["npm", "install", "--prefix", str(TOOLS), "--no-audit", "--no-fund", "--silent", *NODE_TOOLS],
+        env=env,
     )
+    (TOOLS / ".installed").write_text(" ".join(NODE_TOOLS))
 
 
 def _apt(packages: list[str]) -> None:

