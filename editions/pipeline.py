@@ -13,6 +13,7 @@ from pathlib import Path
 from editions.discover import discover_reports
 from editions.edition import build_edition
 from editions.errors import EditionsError
+from editions.fingerprint import fingerprint_editions
 from editions.i18n import compile_catalogs
 from editions.landing import write_landing_pages
 from editions.manifest import read_fingerprints, write_manifest
@@ -48,7 +49,7 @@ def build(
         problems = [error for error in problems if _slug(error, site) in ("", *selection.reports)]
     problems += check_selection(project, selection, broken)
     fingerprints = read_fingerprints(site.output_dir)
-    planned = plan_editions(project, selection, epoch)
+    planned = plan_editions(project, selection, epoch, fingerprint_editions(project))
     jobs = [job for job in planned if selection.force or not is_current(job, fingerprints)]
     outcome = BuildReport(problems=problems, current=[job for job in planned if job not in jobs])
     progress.start(jobs)

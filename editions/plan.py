@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from editions.errors import ConfigError, EditionsError
-from editions.model import Format, Job, Project, Report, Translation
-
-PACKAGE = Path(__file__).parent
+from editions.model import Format, Job, Project
 
 
 @dataclass(frozen=True)
@@ -42,8 +39,13 @@ def check_selection(project: Project, selection: Selection, broken: set[str]) ->
     return errors
 
 
-def plan_editions(project: Project, selection: Selection, epoch: dt.datetime | None) -> list[Job]:
-    """One Job per selected edition; `epoch` (SOURCE_DATE_EPOCH) overrides each report's own date."""
+def plan_editions(
+    project: Project, selection: Selection, epoch: dt.datetime | None, fingerprints: Mapping[str, str]
+) -> list[Job]:
+    """One Job per selected edition; `epoch` (SOURCE_DATE_EPOCH) overrides each report's own date.
+
+    `fingerprints` gives each edition's input hash by `slug/lang` (see editions.fingerprint).
+    """
     formats = selection.formats or tuple(Format)
     jobs = []
     for report in project.reports:
@@ -60,7 +62,7 @@ def plan_editions(project: Project, selection: Selection, epoch: dt.datetime | N
                     translation=translation,
                     formats=formats,
                     timestamp=timestamp,
-                    fingerprint=fingerprint(project, report, translation),
+                    fingerprint=fingerprints[f"{report.slug}/{translation.language.tag}"],
                 )
             )
     return jobs
@@ -80,33 +82,3 @@ def main_files(job: Job) -> list[str]:
         Format.EPUB: f"{job.basename}.epub",
     }
     return [f"{folder}/{names[fmt]}" for fmt in job.formats]
-
-
-def fingerprint(project: Project, report: Report, translation: Translation) -> str:
-    """A hash of every file an edition is made from: sources, report files, templates, catalogs, code."""
-    site = project.site
-    inputs = [
-        *translation.files,
-        *_files(report.root, exclude_md=True),
-        *_files(site.templates_dir),
-        *_files(site.locales_dir, suffix=".po"),
-        *_files(PACKAGE),
-    ]
-    digest = hashlib.sha256()
-    for path in sorted(set(inputs)):
-        digest.update(
-            str(path.relative_to(site.root) if path.is_relative_to(site.root) else path.name).encode()
-        )
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _files(folder: Path, suffix: str = "", exclude_md: bool = False) -> list[Path]:
-    return [
-        path
-        for path in folder.rglob("*")
-        if path.is_file()
-        and path.name.endswith(suffix)
-        and "__pycache__" not in path.parts
-        and not (exclude_md and path.suffix == ".md")
-    ]
