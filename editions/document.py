@@ -32,6 +32,12 @@ def build_document(html: str, files: tuple[Path, ...], labels: CaptionLabels) ->
     body = tree.get_element_by_id("editions-body")
     errors = _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
     chapters, stray = _chapters(body)
+    if next(abstract.iter("img"), None) is not None:
+        errors.append(
+            SourceError(
+                "the abstract cannot hold images: move the image into a chapter", locate(files, "abstract:")
+            )
+        )
     if stray:
         errors.append(
             SourceError(
