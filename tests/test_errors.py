@@ -102,6 +102,14 @@ BREAKAGES = {
         12,
         "is not allowed",
     ),
+    "image-in-abstract": Breakage(
+        "en.md",
+        "with *emphasis*.",
+        "with ![a map](images/photo.jpg).",
+        "en.md",
+        4,
+        "abstract cannot hold images",
+    ),
     "missing-chapter": Breakage(
         "fr/02-findings.md", None, None, "en.md", 18, "chapter 'findings' has no translation"
     ),
