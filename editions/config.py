@@ -187,19 +187,20 @@ class _Checker:
 
     def cover(self, data: dict) -> Cover:
         table = data.get("cover")
-        colours = {}
+        colours, valid = {}, True
         for part in ("background", "text", "accent"):
             value = table.get(part) if isinstance(table, dict) else None
             if not isinstance(value, str) or not _COLOUR.match(value):
                 self.fail("cover", f'[cover] needs {part} = "#rrggbb"')
-                value = "#000000"
+                value, valid = "#000000", False
             colours[part] = value
         cover = Cover(**colours)
-        if not self.errors and contrast(cover.background, cover.text) < 4.5:
+        ratio = contrast(cover.background, cover.text)
+        if valid and ratio < 4.5:
             self.fail(
                 "cover",
                 f"[cover] text {cover.text} on {cover.background} is hard to read "
-                f"(contrast {contrast(cover.background, cover.text):.1f}:1, needs 4.5:1)",
+                f"(contrast {ratio:.1f}:1, needs 4.5:1)",
             )
         return cover
 

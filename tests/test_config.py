@@ -30,3 +30,15 @@ def test_config_collects_every_problem(tmp_path: Path) -> None:
     assert any("report.toml:2: error: 'date' must be a date" in m for m in messages)
     assert any("'publisher' is required" in m for m in messages)
     assert len(messages) >= 6
+
+
+def test_config_reports_poor_contrast_alongside_other_problems(tmp_path: Path) -> None:
+    toml = tmp_path / "report.toml"
+    toml.write_text(
+        'source_language = "en"\ndate = "yesterday"\n'
+        '[cover]\nbackground = "#777777"\ntext = "#888888"\naccent = "#000000"\n',
+        encoding="utf-8",
+    )
+    messages = [error.render() for error in load_report_settings(toml)[1]]
+    assert any("'date' must be a date" in m for m in messages)
+    assert any("report.toml:3: error: [cover] text #888888 on #777777 is hard to read" in m for m in messages)
