@@ -26,9 +26,6 @@ class EditionsError(Exception):
         self.message = message
         self.location = location
 
-    def __reduce__(self):  # keep location when the error crosses a process boundary
-        return (type(self), (self.message, self.location))
-
     def render(self, root: Path | None = None) -> str:
         """One line in the compiler style: `reports/x/fr.md:42: error: message`."""
         if self.location is None:
@@ -58,9 +55,6 @@ class ErrorGroup(EditionsError):
     def __init__(self, errors: list[EditionsError]) -> None:
         super().__init__(f"{len(errors)} problems found")
         self.errors = list(errors)
-
-    def __reduce__(self):
-        return (type(self), (self.errors,))
 
     def render(self, root: Path | None = None) -> str:
         """Every error on its own line."""

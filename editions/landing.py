@@ -12,7 +12,7 @@ from markupsafe import Markup
 from editions import i18n, templating
 from editions.cover import render_cover
 from editions.i18n import parse_language
-from editions.model import Project, Report, Translation
+from editions.model import Format, Project, Report, Translation, edition_file
 from editions.publish import write_atomic
 from editions.templating import make_environment
 
@@ -80,27 +80,25 @@ def _write_report_page(project: Project, report: Report, environment: jinja2.Env
 def _block(project: Project, report: Report, translation: Translation) -> LanguageBlock:
     site, language = project.site, translation.language
     translations = i18n.load_translations(site.locales_dir, language)
-    folder = site.output_dir / report.slug / language.tag
+    labels = {Format.HTML: translations.gettext("Read online")}
     downloads = []
-    for name, label, media_type in (
-        ("index.html", translations.gettext("Read online"), "text/html"),
-        (f"{report.slug}-{language.tag}.pdf", "PDF", "application/pdf"),
-        (f"{report.slug}-{language.tag}.epub", "EPUB", "application/epub+zip"),
+    for fmt, media_type in (
+        (Format.HTML, "text/html"),
+        (Format.PDF, "application/pdf"),
+        (Format.EPUB, "application/epub+zip"),
     ):
-        path = folder / name
+        path = site.output_dir / edition_file(report.slug, language.tag, fmt)
         if path.is_file():
-            text = (
-                label
-                if media_type == "text/html"
-                else translations.gettext("Download %(format)s") % {"format": label}
-            )
-            size = "" if media_type == "text/html" else i18n.file_size(path.stat().st_size, language)
+            label = labels.get(fmt) or translations.gettext("Download %(format)s") % {"format": fmt.name}
+            size = "" if fmt is Format.HTML else i18n.file_size(path.stat().st_size, language)
             downloads.append(
-                Download(href=f"{language.tag}/{name}", label=text, size=size, media_type=media_type)
+                Download(href=f"{language.tag}/{path.name}", label=label, size=size, media_type=media_type)
             )
     return LanguageBlock(
         translation=translation,
-        abstract_html=_abstract(folder / "index.html", translation.abstract),
+        abstract_html=_abstract(
+            site.output_dir / edition_file(report.slug, language.tag, Format.HTML), translation.abstract
+        ),
         date=i18n.long_date(report.date, language),
         downloads=tuple(downloads),
         heading=translations.gettext("Abstract"),

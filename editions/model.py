@@ -16,6 +16,14 @@ class Format(enum.Enum):
     EPUB = "epub"
 
 
+def edition_file(slug: str, tag: str, fmt: Format) -> str:
+    """Where format `fmt` of an edition is published, relative to output/: `la-lucha/fr/la-lucha-fr.pdf`."""
+    name = {Format.HTML: "index.html", Format.PDF: f"{slug}-{tag}.pdf", Format.EPUB: f"{slug}-{tag}.epub"}[
+        fmt
+    ]
+    return f"{slug}/{tag}/{name}"
+
+
 @dataclass(frozen=True)
 class Language:
     """A language an edition is written in, as Babel's locale data describes it."""
@@ -112,6 +120,10 @@ class Job:
     def name(self) -> str:
         """`slug/lang`, how the console names this edition."""
         return f"{self.report.slug}/{self.translation.language.tag}"
+
+    def file(self, fmt: Format) -> str:
+        """Where format `fmt` of this edition is published, relative to output/."""
+        return edition_file(self.report.slug, self.translation.language.tag, fmt)
 
     @property
     def basename(self) -> str:

@@ -59,7 +59,6 @@ def build(
             fingerprints.update({path.as_posix(): result.job.fingerprint for path in result.staged})
         outcome.results.append(result)
         progress.finish(result)
-    progress.close()
     shutil.rmtree(staging_root(site.output_dir), ignore_errors=True)
     if site.output_dir.is_dir():
         write_landing_pages(project)

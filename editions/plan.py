@@ -75,10 +75,4 @@ def is_current(job: Job, fingerprints: dict[str, str]) -> bool:
 
 def main_files(job: Job) -> list[str]:
     """The published file that stands for each requested format: the PDF, the EPUB, the web page."""
-    folder = f"{job.report.slug}/{job.translation.language.tag}"
-    names = {
-        Format.HTML: "index.html",
-        Format.PDF: f"{job.basename}.pdf",
-        Format.EPUB: f"{job.basename}.epub",
-    }
-    return [f"{folder}/{names[fmt]}" for fmt in job.formats]
+    return [job.file(fmt) for fmt in job.formats]

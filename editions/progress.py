@@ -29,9 +29,6 @@ class Progress:
         self.stream.write(_line(result) + "\n")
         self.stream.flush()
 
-    def close(self) -> None:
-        """No more editions."""
-
 
 class LiveProgress(Progress):
     """On a terminal: one line per edition, redrawn in place as it moves through its stages."""

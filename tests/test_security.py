@@ -14,6 +14,13 @@ from weasyprint.urls import FatalURLFetchingError
 
 from editions.fetcher import SandboxFetcher, mount_url
 
+
+def _add_to_source(sample: Path, markdown: str) -> None:
+    """Append `markdown` to the sample's English source, as an author (or an attacker) would."""
+    source = sample / "reports" / "sample" / "en.md"
+    source.write_text(source.read_text(encoding="utf-8") + markdown, encoding="utf-8")
+
+
 SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif")
 
 
@@ -33,12 +40,7 @@ def test_security_photos_lose_exif_gps_and_comments_in_every_format(sample: Path
 
 
 def test_security_raw_html_is_text_not_markup(sample: Path) -> None:
-    source = sample / "reports" / "sample" / "en.md"
-    source.write_text(
-        source.read_text(encoding="utf-8") + "\n<script>alert('x')</script>\n"
-        '<img src="x" onerror="alert(1)">\n',
-        encoding="utf-8",
-    )
+    _add_to_source(sample, '\n<script>alert(\'x\')</script>\n<img src="x" onerror="alert(1)">\n')
     assert run(sample, "--lang", "en", "--format", "html").code == 0
     page = lxml_html.parse(str(sample / "output" / "sample" / "en" / "index.html")).getroot()
     assert page.find(".//script") is None
@@ -47,20 +49,14 @@ def test_security_raw_html_is_text_not_markup(sample: Path) -> None:
 
 
 def test_security_relative_link_out_of_the_edition_is_refused(sample: Path) -> None:
-    source = sample / "reports" / "sample" / "en.md"
-    source.write_text(
-        source.read_text(encoding="utf-8") + "\nSee [this](../../../etc/passwd).\n", encoding="utf-8"
-    )
+    _add_to_source(sample, "\nSee [this](../../../etc/passwd).\n")
     result = run(sample, "--lang", "en", "--format", "pdf")
     assert result.code == 1
     assert "link to '../../../etc/passwd' is not allowed" in result.output
 
 
 def test_security_image_outside_the_report_is_refused(sample: Path) -> None:
-    source = sample / "reports" / "sample" / "en.md"
-    source.write_text(
-        source.read_text(encoding="utf-8") + '\n![x](../../pyproject.toml){alt="x"}\n', encoding="utf-8"
-    )
+    _add_to_source(sample, '\n![x](../../pyproject.toml){alt="x"}\n')
     result = run(sample, "--lang", "en", "--format", "html")
     assert result.code == 1
     assert "is outside the report's folder" in result.output

@@ -38,6 +38,10 @@ class EditionContext:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
+    def format_target(self, fmt: Format) -> Path:
+        """Where the staged file of format `fmt` goes (the PDF, the EPUB, the web page)."""
+        return self.target(Path(self.job.file(fmt)).name)
+
     def gettext(self, message: str) -> str:
         """`message` in the edition's language."""
         return self.translations.gettext(message)
@@ -68,8 +72,6 @@ class EditionContext:
                 for other in report.translations
                 if other is not tr
             ],
-            "pdf_name": f"{job.basename}.pdf",
-            "epub_name": f"{job.basename}.epub",
         }
 
 

@@ -34,7 +34,7 @@ def write_epub(context: EditionContext) -> tuple[Path, ...]:
         raise RenderError(
             f"the EPUB could not be written: {error}", SourceLocation(job.translation.files[0])
         ) from None
-    target = context.target(f"{job.basename}.epub")
+    target = context.format_target(Format.EPUB)
     target.write_bytes(
         reproducible_zip(
             buffer.getvalue(), job.timestamp.timetuple()[:6], package_attributes=_package_attributes(context)

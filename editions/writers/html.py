@@ -11,8 +11,6 @@ from editions.fonts import font_face_css, subset_fonts
 from editions.model import Format
 from editions.writers import EditionContext
 
-_DOWNLOADS = (("PDF", "pdf_name"), ("EPUB", "epub_name"))
-
 
 def write_html(context: EditionContext) -> tuple[Path, ...]:
     """Write index.html and assets/ (stylesheets, subset fonts, cleaned images) for the edition."""
@@ -25,10 +23,12 @@ def write_html(context: EditionContext) -> tuple[Path, ...]:
         "web/edition.html",
         **variables,
         chapters=_chapters(context),
-        downloads=_downloads(context, variables),
+        downloads=_downloads(context),
         description=" ".join(transform.text_of(context.document.abstract_html).split())[:300],
     )
-    written.append(_write(context, "index.html", page.encode("utf-8")))
+    page_path = context.format_target(Format.HTML)
+    page_path.write_bytes(page.encode("utf-8"))
+    written.append(page_path.relative_to(context.staging))
     fonts = subset_fonts(context.fonts, transform.text_of(page), "woff2")
     written += [_write(context, f"assets/fonts/{font.name}", font.data) for font in fonts]
     written.append(_write(context, "assets/fonts.css", font_face_css(fonts, "fonts/").encode("utf-8")))
@@ -49,16 +49,15 @@ def _chapters(context: EditionContext) -> list[Markup]:
     return chapters
 
 
-def _downloads(context: EditionContext, variables: dict[str, object]) -> list[dict[str, object]]:
+def _downloads(context: EditionContext) -> list[dict[str, object]]:
     """Links to this language's PDF and EPUB, with sizes, whether built now or published before."""
     downloads = []
-    for label, key in _DOWNLOADS:
-        name = str(variables[key])
-        staged = context.staging / context.relative_dir / name
-        published = context.job.site.output_dir / context.relative_dir / name
+    for fmt in (Format.PDF, Format.EPUB):
+        relative = context.job.file(fmt)
+        staged, published = context.staging / relative, context.job.site.output_dir / relative
         found = staged if staged.exists() else published if published.exists() else None
         if found is not None:
-            downloads.append({"href": name, "label": label, "size": found.stat().st_size})
+            downloads.append({"href": found.name, "label": fmt.name, "size": found.stat().st_size})
     return downloads
 
 

@@ -40,7 +40,7 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
         font_faces=Markup(_font_faces(context.fonts.faces, templates)),
     )
     fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
-    target = context.target(f"{job.basename}.pdf")
+    target = context.format_target(Format.PDF)
     with _weasyprint_errors() as errors:
         document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")
