@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from editions import i18n_cli
 from editions.config import load_site
 from editions.errors import EditionsError, flatten
 from editions.model import Format, Site
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--force", action="store_true", help="rebuild editions even when their sources did not change"
     )
+    common.add_argument(
+        "--release",
+        action="store_true",
+        help="refuse editions whose translation breaks the release policy (by default: any missing or "
+        "stale section) and build the others",
+    )
     common.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands")
     commands.add_parser("build", parents=[common], help="build editions (the default command)").set_defaults(
@@ -86,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--port", type=int, default=8000, help="local port (default: 8000)")
     preview.set_defaults(run=_serve)
+    i18n_cli.add_commands(commands, ROOT)
     return parser
 
 
@@ -95,6 +103,7 @@ def _selection(options: argparse.Namespace) -> Selection:
         languages=tuple(options.lang),
         formats=tuple(Format(value) for value in options.format),
         force=options.force,
+        release=options.release,
     )
 
 
@@ -138,6 +147,10 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
     out = sys.stderr
     for problem in outcome.problems:
         print(problem.render(site.root), file=out)
+    for warning in outcome.warnings:
+        print(warning, file=out)
+    for job, why in outcome.refused:
+        print(f"\n{job.name} {why}", file=out)
     built = [r for r in outcome.results if r.ok]
     failed = [r for r in outcome.results if not r.ok]
     for result in failed:
@@ -159,8 +172,8 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
         print(
             f"{len(outcome.current)} editions already up to date in {where} (--force rebuilds them)", file=out
         )
-    if failed or outcome.problems:
-        names = ", ".join(r.job.name for r in failed)
+    if failed or outcome.problems or outcome.refused:
+        names = ", ".join([*(r.job.name for r in failed), *(job.name for job, _ in outcome.refused)])
         print(f"FAILED: {names or 'see the errors above'}", file=out)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from editions.errors import ConfigError, SourceLocation
 from editions.i18n import parse_language
-from editions.model import Cover, Format, Site
+from editions.model import Cover, Format, ReleasePolicy, Site
 
 _REPORT_KEYS = {
     "source_language",
@@ -25,7 +25,10 @@ _REPORT_KEYS = {
     "csl",
     "cover",
     "identifiers",
+    "release",
 }
+_RELEASE_KEYS = ("missing", "stale")
+_RELEASE_VALUES = ("refuse", "allow")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -49,9 +52,23 @@ def load_site(root: Path, output: Path | None = None) -> Site:
             name=str(settings["name"]),
             publisher=str(settings["publisher"]),
             language=str(settings.get("language", "en")),
+            release=release_policy(settings.get("release", {}), path, "[tool.editions.release]")
+            or ReleasePolicy(),
         )
     except KeyError as missing:
         raise ConfigError(f"[tool.editions] needs the setting {missing}", SourceLocation(path)) from None
+
+
+def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None:
+    """A release policy table such as `{missing = "refuse", stale = "allow"}`; None when empty."""
+    if not table:
+        return None
+    problem = f'{name} takes missing = "refuse" or "allow", and stale = "refuse" or "allow"'
+    if not isinstance(table, dict) or set(table) - set(_RELEASE_KEYS):
+        raise ConfigError(problem, SourceLocation(path))
+    if any(table.get(key, "refuse") not in _RELEASE_VALUES for key in _RELEASE_KEYS):
+        raise ConfigError(problem, SourceLocation(path))
+    return ReleasePolicy(**{key: table.get(key, "refuse") for key in _RELEASE_KEYS})
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -82,6 +99,7 @@ class ReportSettings:
     csl: Path | None
     cover: Cover
     identifiers: dict[str, dict[Format, str]]
+    release: ReleasePolicy | None = None
 
 
 def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[ConfigError]]:
@@ -108,6 +126,7 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         csl=checker.file(data, "csl", default=None),
         cover=checker.cover(data),
         identifiers=checker.identifiers(data, [source or "", *translations]),
+        release=checker.release(data),
     )
     return (None if checker.errors else settings), checker.errors
 
@@ -203,6 +222,13 @@ class _Checker:
                 f"(contrast {ratio:.1f}:1, needs 4.5:1)",
             )
         return cover
+
+    def release(self, data: dict) -> ReleasePolicy | None:
+        try:
+            return release_policy(data.get("release"), self.path, "[release]")
+        except ConfigError as error:
+            self.fail("release", error.message)
+            return None
 
     def identifiers(self, data: dict, languages: list[str]) -> dict[str, dict[Format, str]]:
         table = data.get("identifiers", {})

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
 from editions.config import ReportSettings, load_report_settings
-from editions.errors import ConfigError, EditionsError, SourceError, SourceLocation
+from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
 from editions.i18n import parse_language
 from editions.model import Report, Translation
+from editions.sections import read_sections
+from editions.tracking import compare, read_record, record_path
 
 _FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
 _CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")
-_CHAPTER_HEADING = re.compile(r"^#\s.*\{#([\w-]+)[^}]*\}\s*$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -60,6 +62,10 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
             problems.append(error)
     if problems:
         return None, problems
+    try:
+        translations = _with_status(folder, translations)
+    except EditionsError as error:
+        return None, flatten(error)
     report = Report(
         slug=folder.name,
         root=folder,
@@ -73,6 +79,7 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
         partners=settings.partners,
         bibliography=settings.bibliography,
         csl=settings.csl,
+        release=settings.release,
     )
     return report, []
 
@@ -80,8 +87,6 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
 def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Translation:
     """The sources of language `tag` and the metadata in their front matter."""
     files = source_files(folder, tag)
-    if tag != settings.source_language:
-        _check_chapters_match(folder, tag, settings.source_language, files)
     meta, _ = read_front_matter(files[0])
     for later in files[1:]:
         if later.read_text(encoding="utf-8").startswith("---"):
@@ -125,27 +130,24 @@ def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
     )
 
 
-def _check_chapters_match(folder: Path, tag: str, source: str, files: tuple[Path, ...]) -> None:
-    """A translation has every chapter of the source language, recognised by its heading id."""
-    have = chapter_ids(files)
-    for chapter, location in chapter_ids(source_files(folder, source)).items():
-        if chapter not in have:
-            raise SourceError(
-                f"chapter '{chapter}' has no translation in '{tag}': translate it with the "
-                f"same heading id, `# … {{#{chapter}}}`",
-                location,
-            )
-
-
-def chapter_ids(files: tuple[Path, ...]) -> dict[str, SourceLocation]:
-    """The explicit ids of level-1 headings (`# Title {#id}`) and where each is written."""
-    ids: dict[str, SourceLocation] = {}
-    for path in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            match = _CHAPTER_HEADING.match(line)
-            if match:
-                ids.setdefault(match.group(1), SourceLocation(path, number))
-    return ids
+def _with_status(folder: Path, translations: list[Translation]) -> list[Translation]:
+    """The translations, each compared section by section with the source (the first one)."""
+    errors: list[EditionsError] = []
+    sections = []
+    for translation in translations:
+        try:
+            sections.append(read_sections(translation.files))
+        except EditionsError as error:
+            errors.append(error)
+    if errors:
+        raise ErrorGroup(errors)
+    source = translations[0].language.tag
+    result = [translations[0]]
+    for translation, own in zip(translations[1:], sections[1:], strict=True):
+        path = record_path(folder, translation.language.tag)
+        status = compare(sections[0], own, read_record(path), source, path)
+        result.append(replace(translation, status=status))
+    return result
 
 
 def read_front_matter(path: Path) -> tuple[dict, int]:

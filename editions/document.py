@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from editions.errors import ErrorGroup, SourceError, SourceLocation
+from editions.i18n import parse_language
 from editions.markdown import locate
-from editions.model import Chapter, Document, Heading
+from editions.model import Chapter, Document, Heading, Language
 
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 _UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -25,12 +27,15 @@ class CaptionLabels:
     table: str
 
 
-def build_document(html: str, files: tuple[Path, ...], labels: CaptionLabels) -> tuple[Document, list[str]]:
+def build_document(
+    html: str, files: tuple[Path, ...], labels: CaptionLabels, language: Language
+) -> tuple[Document, list[str]]:
     """Parse pandoc's output; return the Document and the image sources it uses, in reading order."""
     tree = lxml_html.fromstring(f"<div>{html}</div>")
     abstract = tree.get_element_by_id("editions-abstract")
     body = tree.get_element_by_id("editions-body")
     errors = _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
+    errors += _set_directions(tree, files, language)
     chapters, stray = _chapters(body)
     if next(abstract.iter("img"), None) is not None:
         errors.append(
@@ -112,6 +117,42 @@ def _check_images(body: HtmlElement, files: tuple[Path, ...]) -> list[SourceErro
     ]
 
 
+def _set_directions(tree: HtmlElement, files: tuple[Path, ...], language: Language) -> list[SourceError]:
+    """Give every passage in another language (`[texto]{lang=es}`) its writing direction when it
+    differs from the edition's, so Arabic in an English page, or English in an Arabic one, is laid out
+    and read in its own direction."""
+    errors = []
+    for element in tree.iter():
+        tag = element.get("lang")
+        if tag is None or element.get("dir"):
+            continue
+        try:
+            direction = parse_language(tag).direction
+        except ValueError as error:
+            errors.append(SourceError(f"{{lang={tag}}}: {error}", locate(files, f"lang={tag}")))
+            continue
+        if direction != language.direction:
+            element.set("dir", direction)
+    # Citations and bibliography entries are written in the language of the work they cite: an English
+    # reference in an Arabic edition is laid out left to right, as one unit, with its parentheses.
+    for element in tree.find_class("citation") + tree.find_class("csl-entry"):
+        direction = _first_strong_direction(element.text_content())
+        if direction and direction != language.direction and not element.get("dir"):
+            element.set("dir", direction)
+    return errors
+
+
+def _first_strong_direction(text: str) -> str:
+    """The direction of the first letter with a strong direction, as the Unicode bidi algorithm sees it."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return ""
+
+
 def _chapters(body: HtmlElement) -> tuple[list[HtmlElement], str]:
     sections = [child for child in body if child.tag == "section" and "level1" in child.get("class", "")]
     stray = " ".join(child.text_content().strip() for child in body if child not in sections).strip()
@@ -124,6 +165,7 @@ def _chapter(section: HtmlElement) -> Chapter:
             id=sub.get("id", ""),
             level=int(sub.get("class", "level1").split("level")[1][:1] or 1),
             title=_plain_title(sub),
+            lang=sub.get("lang") or next((a.get("lang") for a in sub.iterancestors() if a.get("lang")), ""),
         )
         for sub in section.iter("section")
         if re.search(r"\blevel[1-3]\b", sub.get("class", ""))

@@ -10,8 +10,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from editions import i18n, markdown
+from editions.coverage import check_coverage
 from editions.document import CaptionLabels, build_document
-from editions.errors import EditionsError, flatten
+from editions.errors import EditionsError, ErrorGroup, flatten
 from editions.fonts import load_fonts
 from editions.images import prepare_images
 from editions.model import EditionResult, Job
@@ -62,14 +63,19 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     labels = CaptionLabels(
         figure=translations.gettext("Figure %(number)s:"), table=translations.gettext("Table %(number)s:")
     )
-    document, sources = build_document(conversion.html, translation.files, labels)
-    images = prepare_images(sources, job.report.root, translation.files, work)
+    files = markdown.edition_files(job)
+    document, sources = build_document(conversion.html, files, labels, translation.language)
+    fonts = load_fonts(site.templates_dir / "fonts")
+    missing_glyphs = check_coverage(document, translation, fonts, files)
+    if missing_glyphs:
+        raise ErrorGroup(missing_glyphs)
+    images = prepare_images(sources, job.report.root, files, work)
     return EditionContext(
         job=job,
         document=replace(document, images=images),
         environment=environment,
         translations=translations,
-        fonts=load_fonts(site.templates_dir / "fonts"),
+        fonts=fonts,
         staging=staging,
         work=work,
     )

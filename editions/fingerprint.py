@@ -22,7 +22,8 @@ def fingerprint_editions(project: Project) -> dict[str, str]:
     for report in project.reports:
         assets = _digest(_files(report.root, exclude_md=True), site.root)
         for translation in report.translations:
-            sources = _digest(list(translation.files), site.root)
+            # A translation's editions show the source where they fall behind it: both count.
+            sources = _digest([*translation.files, *report.source.files], site.root)
             key = f"{report.slug}/{translation.language.tag}"
             fingerprints[key] = hashlib.sha256(f"{shared}{assets}{sources}".encode()).hexdigest()
     return fingerprints

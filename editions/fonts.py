@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import tomllib
-from dataclasses import dataclass
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from fontTools import subset
@@ -21,21 +23,55 @@ class Face:
     path: Path
     weight: int = 400
     style: str = "normal"
+    characters: frozenset[int] = field(default=frozenset(), repr=False)  # what its cmap draws
+
+
+@dataclass(frozen=True)
+class Stack:
+    """The families for body text and for headings, in fallback order, for one language."""
+
+    body: tuple[str, ...]
+    heading: tuple[str, ...]
+
+    def families(self, role: str) -> tuple[str, ...]:
+        """The families of `role`, "body" or "heading"."""
+        return self.body if role == "body" else self.heading
+
+    def css(self, role: str) -> str:
+        """A CSS font-family value such as `"Noto Serif Thai", "Noto Serif", serif`."""
+        generic = "serif" if role == "body" else "sans-serif"
+        return ", ".join([*(f'"{family}"' for family in self.families(role)), generic])
 
 
 @dataclass(frozen=True)
 class FontSet:
-    """Every face, and the CSS font stacks for body text and headings."""
+    """Every face, and the font stacks of each language ("" is the default for all others)."""
 
     faces: tuple[Face, ...]
-    body: tuple[str, ...]
-    heading: tuple[str, ...]
+    stacks: dict[str, Stack] = field(hash=False)
 
-    def stack(self, name: str) -> str:
-        """A CSS font-family value such as `"Noto Serif", "Noto Serif Thai", serif`."""
-        families = self.body if name == "body" else self.heading
-        generic = "serif" if name == "body" else "sans-serif"
-        return ", ".join([*(f'"{family}"' for family in families), generic])
+    def stack_for(self, tag: str) -> Stack:
+        """The stack of a language: its own (`pt-BR`, then `pt`), else the default one."""
+        return self.stacks.get(tag) or self.stacks.get(tag.split("-")[0]) or self.stacks[""]
+
+    def css(self) -> str:
+        """CSS that gives every element the stacks of its language, as `--body-font`/`--heading-font`.
+
+        Stylesheets set `font-family: var(--body-font)` (or heading). An element marked with a language
+        (`lang="th"`) takes that language's stacks and sets its font again, since a font family is
+        inherited as already resolved. (WeasyPrint does not support `:where()`, hence plain selectors.)
+        """
+        default = self.stacks[""]
+        rules = [f":root {{ --body-font: {default.css('body')}; --heading-font: {default.css('heading')}; }}"]
+        for tag, stack in sorted(self.stacks.items()):
+            if tag:
+                rules.append(
+                    f'[lang|="{tag}"] {{ --body-font: {stack.css("body")}; '
+                    f"--heading-font: {stack.css('heading')}; }}"
+                )
+        rules.append("[lang] { font-family: var(--body-font); }")
+        rules.append(":is(h1, h2, h3, h4, h5, h6)[lang] { font-family: var(--heading-font); }")
+        return "\n".join(rules) + "\n"
 
 
 @dataclass(frozen=True)
@@ -59,11 +95,13 @@ def load_fonts(fonts_dir: Path) -> FontSet:
                 path=fonts_dir / f["file"],
                 weight=int(f.get("weight", 400)),
                 style=f.get("style", "normal"),
+                characters=_cmap(fonts_dir / f["file"]) if (fonts_dir / f["file"]).is_file() else frozenset(),
             )
             for f in data["face"]
         )
-        stacks = data["stacks"]
-        unknown = (set(stacks["body"]) | set(stacks["heading"])) - {face.family for face in faces}
+        stacks = _stacks(data["stacks"], settings)
+        known = {face.family for face in faces}
+        unknown = {f for stack in stacks.values() for f in (*stack.body, *stack.heading)} - known
         if unknown:
             raise ConfigError(
                 f"[stacks] names families without a [[face]]: {', '.join(sorted(unknown))}",
@@ -74,30 +112,44 @@ def load_fonts(fonts_dir: Path) -> FontSet:
             raise ConfigError(
                 f"font files listed but not present: {', '.join(missing)}", SourceLocation(settings)
             )
-        return FontSet(faces=faces, body=tuple(stacks["body"]), heading=tuple(stacks["heading"]))
+        return FontSet(faces=faces, stacks=stacks)
     except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read the font settings: {error}", SourceLocation(settings)) from None
 
 
-def subset_fonts(fonts: FontSet, text: str, flavor: str) -> tuple[FontFile, ...]:
-    """Subsets, as `flavor` ("woff" or "woff2"), of the families the edition's text needs.
+def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
+    """`[stacks]` (the default) and `[stacks.<lang>]` tables."""
+    stacks = {"": Stack(body=tuple(table["body"]), heading=tuple(table["heading"]))}
+    for tag, value in table.items():
+        if isinstance(value, dict):
+            stacks[tag] = Stack(body=tuple(value["body"]), heading=tuple(value["heading"]))
+    return stacks
 
-    A family is needed when it draws characters the families before it in its stack do not: a Thai
-    font is shipped with the Thai edition, not with the French one.
+
+def subset_fonts(fonts: FontSet, texts: Mapping[str, str], flavor: str) -> tuple[FontFile, ...]:
+    """Subsets, as `flavor` ("woff" or "woff2"), of the families an edition's text needs.
+
+    `texts` holds the text in each language. A family is needed when it draws characters of a
+    language that the families before it in that language's stack do not: a Thai font is shipped
+    with the Thai edition and with pages that name Thai (ไทย), not with the rest of a French one.
     """
-    wanted = {ord(character) for character in text if not character.isspace()}
+    wanted: set[int] = set()
     needed: set[str] = set()
-    for stack in (fonts.body, fonts.heading):
-        remaining = set(wanted)
-        for family in stack:
-            covered = remaining & _cmap(_faces(fonts, family)[0].path)
-            if covered:
-                needed.add(family)
-                remaining -= covered
+    for tag, text in texts.items():
+        characters = {ord(character) for character in text if not character.isspace()}
+        wanted |= characters
+        stack = fonts.stack_for(tag)
+        for families in (stack.body, stack.heading):
+            remaining = set(characters)
+            for family in families:
+                covered = remaining & _family_cmap(fonts, family)
+                if covered:
+                    needed.add(family)
+                    remaining -= covered
     files = []
     for face in fonts.faces:
         if face.family in needed:
-            codepoints = (wanted | {0x20, 0xA0}) & _cmap(face.path)
+            codepoints = (wanted | {0x20, 0xA0}) & face.characters
             data = _subset(face.path, codepoints, flavor)
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
@@ -105,13 +157,36 @@ def subset_fonts(fonts: FontSet, text: str, flavor: str) -> tuple[FontFile, ...]
     return tuple(files)
 
 
+def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
+    """The characters of `text` that no family of the `role` stack of language `tag` can draw.
+
+    Spaces and invisible formatting characters (joiners, direction marks, variation selectors) need no
+    glyph of their own.
+    """
+    families = fonts.stack_for(tag).families(role)
+    covered = set().union(*(_family_cmap(fonts, family) for family in families))
+    missing = []
+    for character in dict.fromkeys(text):
+        if character.isspace() or unicodedata.category(character) in ("Cc", "Cf"):
+            continue
+        if 0xFE00 <= ord(character) <= 0xFE0F or ord(character) in covered:
+            continue
+        missing.append(character)
+    return missing
+
+
+def _family_cmap(fonts: FontSet, family: str) -> frozenset[int]:
+    return _faces(fonts, family)[0].characters
+
+
 def _faces(fonts: FontSet, family: str) -> list[Face]:
     return [face for face in fonts.faces if face.family == family]
 
 
-def _cmap(path: Path) -> set[int]:
+def _cmap(path: Path) -> frozenset[int]:
+    """The characters a font file draws."""
     with TTFont(path, lazy=True) as font:
-        return set(font.getBestCmap())
+        return frozenset(font.getBestCmap())
 
 
 def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:

@@ -1,23 +1,20 @@
-"""Languages and catalogs through Babel: language data, .po → .mo compilation, dates, numbers, sizes."""
+"""Languages through Babel: language data, the compiled catalog of a language, dates, lists, sizes."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.lists import format_list
 from babel.support import Translations
 from babel.units import format_unit
 
-from editions.errors import ConfigError, ErrorGroup, SourceLocation
+from editions.catalogs import DOMAIN, catalog_path
+from editions.errors import ConfigError, SourceLocation
 from editions.model import Language
-
-DOMAIN = "messages"
 
 
 def parse_language(tag: str) -> Language:
@@ -36,43 +33,13 @@ def parse_language(tag: str) -> Language:
     )
 
 
-def catalog_path(locales_dir: Path, language: Language) -> Path:
-    """The .po file with the fixed labels of `language`."""
-    return locales_dir / language.locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-
-
-def compile_catalogs(locales_dir: Path) -> None:
-    """Compile each locales/<lang>/LC_MESSAGES/messages.po whose .mo is missing or older; fuzzy is skipped."""
-    errors = []
-    for po in sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
-            continue
-        try:
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=po.parent.parent.name, abort_invalid=True)
-        except PoFileError as error:
-            errors.append(
-                ConfigError(
-                    f"cannot read this catalog: {error}", SourceLocation(po, getattr(error, "lineno", None))
-                )
-            )
-            continue
-        # Written beside and renamed, so a parallel build never reads half a file.
-        with tempfile.NamedTemporaryFile(dir=mo.parent, delete=False, suffix=".tmp") as target:
-            write_mo(target, catalog, use_fuzzy=False)
-        os.replace(target.name, mo)
-    if errors:
-        raise ErrorGroup(errors)
-
-
 def load_translations(locales_dir: Path, language: Language) -> Translations:
     """The compiled catalog of `language`; an error naming the file when the language has none."""
-    po = catalog_path(locales_dir, language)
+    po = catalog_path(locales_dir, language.locale)
     if not po.exists():
         raise ConfigError(
             f"no catalog for '{language.tag}': create {po.relative_to(locales_dir.parent)} "
-            f"with `pybabel init -i locales/messages.pot -d locales -l {language.locale}`",
+            f"with `python3 build.py i18n add {language.tag}`",
             SourceLocation(po),
         )
     return Translations.load(str(locales_dir), [language.locale], DOMAIN)
@@ -90,6 +57,11 @@ def file_size(size: int, language: Language) -> str:
         if size >= scale:
             return format_unit(size / scale, unit, length="short", format=pattern, locale=language.locale)
     return format_unit(size, "digital-byte", length="short", locale=language.locale)
+
+
+def list_of(items: Sequence[str], language: Language) -> str:
+    """Items joined as the language lists them: "A, B et C" in French, "A، B وC" in Arabic."""
+    return format_list(list(items), locale=language.locale) if items else ""
 
 
 def language_name_in(language: Language, reader: Language) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pypandoc
 
 from editions.errors import ErrorGroup, SourceError, SourceLocation
+from editions.manuscript import Piece, assemble
 from editions.model import Job
 
 FILTERS = Path(__file__).parent / "filters"
@@ -31,9 +32,9 @@ class Conversion:
 def convert(job: Job, bibliography_title: str) -> Conversion:
     """Run pandoc once on an edition's sources; every pandoc warning becomes a located error."""
     report, translation = job.report, job.translation
-    inputs = [str(path.relative_to(report.root)) for path in translation.files]
     with tempfile.TemporaryDirectory(prefix="editions-pandoc-") as tmp:
         log = Path(tmp) / "log.json"
+        inputs, origins = _inputs(assemble(translation, report.source), report.root, Path(tmp))
         command = [
             pypandoc.get_pandoc_path(),
             "--sandbox",
@@ -66,7 +67,9 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
             command, cwd=report.root, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
         )
         messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
-    errors = [_located(message, job) for message in messages if message.get("verbosity") == "WARNING"]
+    errors = [
+        _located(message, job, origins) for message in messages if message.get("verbosity") == "WARNING"
+    ]
     if done.returncode != 0:
         text = done.stderr.decode("utf-8", "replace").strip().splitlines()
         errors.append(
@@ -80,24 +83,50 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
     return Conversion(html=done.stdout.decode("utf-8"))
 
 
-def _located(message: dict, job: Job) -> SourceError:
+def _inputs(pieces: tuple[Piece, ...], root: Path, tmp: Path) -> tuple[list[str], dict[str, Piece]]:
+    """pandoc's input files: sources read in place, assembled pieces written out; and what each came from."""
+    inputs, origins = [], {}
+    for number, piece in enumerate(pieces, start=1):
+        if piece.whole:
+            inputs.append(str(piece.origin.relative_to(root)))
+        else:
+            path = tmp / f"piece-{number:03d}.md"
+            path.write_text(piece.text + "\n", encoding="utf-8")
+            inputs.append(str(path))
+            origins[str(path)] = piece
+    return inputs, origins
+
+
+def _located(message: dict, job: Job, origins: dict[str, Piece]) -> SourceError:
     """A pandoc log entry as our one-line error, at the place pandoc names or where the key is written."""
     position = message.get("openpos") or message
     text = message.get("pretty") or message.get("type", "pandoc warning")
     text = re.sub(r" at \S+ line \d+ column \d+", "", text)
     if "source" in position and "line" in position:
-        where = SourceLocation(job.report.root / position["source"], position["line"])
+        piece = origins.get(position["source"])
+        if piece is not None:
+            where = SourceLocation(piece.origin, piece.first_line + position["line"] - 1)
+        else:
+            where = SourceLocation(job.report.root / position["source"], position["line"])
         return SourceError(f"{text} (pandoc: {message.get('type')})", where)
     missing = re.match(r"citation (\S+) not found", message.get("message", ""))
     if missing:
         key = missing.group(1)
-        where = locate(job.translation.files, f"@{key}")
+        where = locate(edition_files(job), f"@{key}")
         return SourceError(
             f"citation '@{key}' is not in the bibliography; add it to "
             f"{_name(job.report.bibliography)} or fix the key",
             where,
         )
     return SourceError(text, SourceLocation(job.translation.files[0]))
+
+
+def edition_files(job: Job) -> tuple[Path, ...]:
+    """Every file an edition's text comes from: its own, then the source's when sections fall back to it."""
+    translation = job.translation
+    if translation.status is not None and translation.status.fallbacks:
+        return (*translation.files, *job.report.source.files)
+    return translation.files
 
 
 def locate(files: tuple[Path, ...], needle: str) -> SourceLocation:

@@ -6,6 +6,10 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from editions.tracking import TranslationStatus
 
 
 class Format(enum.Enum):
@@ -44,6 +48,14 @@ class Cover:
 
 
 @dataclass(frozen=True)
+class ReleasePolicy:
+    """What `--release` accepts in a translation: each of "missing" and "stale" is "refuse" or "allow"."""
+
+    missing: str = "refuse"
+    stale: str = "refuse"
+
+
+@dataclass(frozen=True)
 class Translation:
     """One language's sources of a report and their front matter."""
 
@@ -54,6 +66,12 @@ class Translation:
     subtitle: str = ""
     translators: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    status: TranslationStatus | None = None  # how it compares with the source; None for the source
+
+    @property
+    def pending(self) -> int:
+        """How many sections are not an up-to-date translation of the source (0 for the source)."""
+        return self.status.pending if self.status else 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +90,7 @@ class Report:
     partners: tuple[str, ...] = ()
     bibliography: Path | None = None
     csl: Path | None = None
+    release: ReleasePolicy | None = None  # None: the site's policy
 
     @property
     def source(self) -> Translation:
@@ -95,6 +114,7 @@ class Site:
     name: str
     publisher: str
     language: str = "en"  # the language of pages that serve every language, such as output/index.html
+    release: ReleasePolicy = ReleasePolicy()  # what `--release` accepts, unless a report says otherwise
 
 
 @dataclass(frozen=True)
@@ -138,6 +158,7 @@ class Heading:
     id: str
     level: int
     title: str
+    lang: str = ""  # set when the heading is in another language than the edition (untranslated)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ class Selection:
     languages: tuple[str, ...] = ()
     formats: tuple[Format, ...] = ()
     force: bool = False  # rebuild editions even when their inputs did not change
+    release: bool = False  # refuse editions that break the release policy (missing or stale sections)
 
 
 def check_selection(project: Project, selection: Selection, broken: set[str]) -> list[EditionsError]:

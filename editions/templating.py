@@ -29,6 +29,7 @@ def make_environment(
     environment.install_gettext_translations(translations, newstyle=True)
     environment.filters["long_date"] = lambda date: i18n.long_date(date, language)
     environment.filters["file_size"] = lambda size: i18n.file_size(size, language)
+    environment.filters["join_list"] = lambda items: i18n.list_of(items, language)
     environment.globals["language"] = language
     environment.globals["language_name"] = lambda other: i18n.language_name_in(other, language)
     return environment

@@ -9,6 +9,8 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
 
 @dataclass(frozen=True)
 class NoteLabels:
@@ -21,6 +23,11 @@ class NoteLabels:
 def parse(fragment: str) -> HtmlElement:
     """A fragment (one element, such as a chapter's <section>) as an lxml element."""
     return lxml_html.fragment_fromstring(fragment)
+
+
+def parse_page(page: str) -> HtmlElement:
+    """A whole HTML page as an lxml element."""
+    return lxml_html.document_fromstring(page)
 
 
 def to_html(element: HtmlElement) -> str:
@@ -104,6 +111,50 @@ def retarget_links(section: HtmlElement, file_of: Callable[[str], str | None], c
             target = file_of(href[1:])
             if target and target != current:
                 link.set("href", f"{target}{href}")
+
+
+def add_notices(root: HtmlElement, notices: Mapping[str, str], tag: str) -> None:
+    """Put a short notice under the heading of every section whose id is in `notices`.
+
+    The notice is in the edition's language `tag`, even inside a section shown in the source language.
+    """
+    for section in root.iter("section"):
+        text = notices.get(section.get("id", ""))
+        heading = next((child for child in section if child.tag in _HEADINGS), None)
+        if text is None or heading is None:
+            continue
+        notice = lxml_html.Element("p", {"class": "translation-notice", "role": "note", "lang": tag})
+        notice.text = text
+        heading.addnext(notice)
+
+
+def language_texts(root: HtmlElement, tag: str) -> dict[tuple[str, str], str]:
+    """The text under `root` by (language, role): role "heading" inside h1–h6, else "body".
+
+    `tag` is the language of `root` unless it says otherwise; `lang` attributes below it switch.
+    """
+    parts: dict[tuple[str, str], list[str]] = {}
+
+    def walk(element: HtmlElement, language: str, role: str) -> None:
+        language = element.get("lang") or language
+        role = "heading" if element.tag in _HEADINGS else role
+        key = (language, role)
+        parts.setdefault(key, []).append(element.text or "")
+        for child in element:
+            if isinstance(child.tag, str) and child.tag not in ("style", "script"):
+                walk(child, language, role)
+            parts[key].append(child.tail or "")
+
+    walk(root, tag, "body")
+    return {key: "".join(texts) for key, texts in parts.items()}
+
+
+def by_language(texts: Mapping[tuple[str, str], str]) -> dict[str, str]:
+    """Texts by language only, whatever their role."""
+    merged: dict[str, str] = {}
+    for (language, _), text in texts.items():
+        merged[language] = merged.get(language, "") + text
+    return merged
 
 
 def text_of(fragment: str) -> str:

@@ -10,9 +10,10 @@ import jinja2
 from babel.support import Translations
 from markupsafe import Markup
 
-from editions import transform
+from editions import i18n, transform
 from editions.fonts import FontSet
 from editions.model import Document, Format, Job
+from editions.sections import FRONT_MATTER
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,27 @@ class EditionContext:
             heading=self.gettext("Notes"), back=self.gettext("Back to the text of note %(number)s")
         )
 
+    def notices(self, fmt: Format) -> dict[str, str]:
+        """Translation notices by section id: for sections shown from the source in every format, and
+        for sections whose source changed since translation on screen (HTML, EPUB), not in print."""
+        job = self.job
+        status = job.translation.status
+        if status is None:
+            return {}
+        source = i18n.language_name_in(job.report.source.language, job.translation.language)
+        notices = {
+            state.id: self.translations.gettext(
+                "This section has not been translated yet. It is shown in its original language, "
+                "%(language)s."
+            )
+            % {"language": source}
+            for state in status.fallbacks
+        }
+        if fmt is not Format.PDF:
+            changed = self.gettext("The original of this section has changed since it was translated.")
+            notices.update({section_id: changed for section_id in status.ids("stale")})
+        return notices
+
     def template_context(self, fmt: Format) -> dict[str, object]:
         """The variables every template of every format receives."""
         job = self.job
@@ -64,9 +86,9 @@ class EditionContext:
             "abstract_html": Markup(self.document.abstract_html),
             "headings": [h for h in self.document.headings if h.level <= 2],
             "identifier": report.identifiers.get(tr.language.tag, {}).get(fmt, ""),
+            "abstract_notice": self.notices(fmt).get(FRONT_MATTER, ""),
             "modified": job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "body_stack": Markup(self.fonts.stack("body")),
-            "heading_stack": Markup(self.fonts.stack("heading")),
+            "font_stacks": Markup(self.fonts.css()),
             "alternates": [
                 (other.language, f"../{other.language.tag}/index.html")
                 for other in report.translations

@@ -22,8 +22,12 @@ def write_epub(context: EditionContext) -> tuple[Path, ...]:
     job = context.job
     book = _book(context)
     pages = _pages(context, book)
-    text = "".join(transform.text_of(str(page.content)) for page in pages)
-    _add_style(context, book, pages, text)
+    texts: dict[str, str] = {}
+    for page in pages:
+        root = transform.parse(f"<div>{page.content}</div>")
+        for language, text in transform.by_language(transform.language_texts(root, page.lang)).items():
+            texts[language] = texts.get(language, "") + text
+    _add_style(context, book, pages, texts)
     book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
     buffer = io.BytesIO()
     try:
@@ -125,9 +129,11 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     file_of = _file_of(context.document.chapters, files)
     chapters, number = [], 1
     sources = {image.source: f"images/{image.name}" for image in context.document.images}
+    notices = context.notices(Format.EPUB)
     for chapter in context.document.chapters:
         section = transform.parse(chapter.html)
         transform.replace_sources(section, sources)
+        transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.retarget_links(section, file_of, files[chapter.id])
         chapters.append(
@@ -194,8 +200,10 @@ def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
     return owner.get
 
 
-def _add_style(context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], text: str) -> None:
-    fonts = subset_fonts(context.fonts, text, "woff2")  # EPUB 3.3 core media type, ~30 % smaller than WOFF
+def _add_style(
+    context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], texts: dict[str, str]
+) -> None:
+    fonts = subset_fonts(context.fonts, texts, "woff2")  # EPUB 3.3 core media type, ~30 % smaller than WOFF
     for font in fonts:
         book.add_item(
             epub.EpubItem(
@@ -207,7 +215,7 @@ def _add_style(context: EditionContext, book: epub.EpubBook, pages: list[epub.Ep
         uid="style",
         file_name="style.css",
         media_type="text/css",
-        content=(font_face_css(fonts, "fonts/") + stylesheet).encode("utf-8"),
+        content=(font_face_css(fonts, "fonts/") + context.fonts.css() + stylesheet).encode("utf-8"),
     )
     book.add_item(css)
     for page in pages:

@@ -29,9 +29,11 @@ def write_html(context: EditionContext) -> tuple[Path, ...]:
     page_path = context.format_target(Format.HTML)
     page_path.write_bytes(page.encode("utf-8"))
     written.append(page_path.relative_to(context.staging))
-    fonts = subset_fonts(context.fonts, transform.text_of(page), "woff2")
+    texts = transform.language_texts(transform.parse_page(page), context.job.translation.language.tag)
+    fonts = subset_fonts(context.fonts, transform.by_language(texts), "woff2")
     written += [_write(context, f"assets/fonts/{font.name}", font.data) for font in fonts]
-    written.append(_write(context, "assets/fonts.css", font_face_css(fonts, "fonts/").encode("utf-8")))
+    css = font_face_css(fonts, "fonts/") + context.fonts.css()
+    written.append(_write(context, "assets/fonts.css", css.encode("utf-8")))
     stylesheet = context.job.site.templates_dir / "web" / "edition.css"
     written.append(_write(context, "assets/edition.css", stylesheet.read_bytes()))
     return tuple(written)
@@ -40,9 +42,11 @@ def write_html(context: EditionContext) -> tuple[Path, ...]:
 def _chapters(context: EditionContext) -> list[Markup]:
     sources = {image.source: f"assets/{image.name}" for image in context.document.images}
     chapters, number = [], 1
+    notices = context.notices(Format.HTML)
     for chapter in context.document.chapters:
         section = transform.parse(chapter.html)
         transform.replace_sources(section, sources)
+        transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.shift_headings(section, by=1)
         chapters.append(Markup(transform.to_html(section)))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import logging
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.pdf.fonts import Font
@@ -17,9 +14,10 @@ from weasyprint.pdf.fonts import Font
 from editions import templating, transform
 from editions.errors import RenderError, SourceLocation
 from editions.fetcher import SandboxFetcher, mount_url
-from editions.fonts import Face
+from editions.fonts import Face, FontSet
 from editions.model import Format
 from editions.writers import EditionContext
+from editions.writers.pdf_access import complete_text_mappings, tagged_languages
 
 
 def write_pdf(context: EditionContext) -> tuple[Path, ...]:
@@ -28,9 +26,11 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
     templates = job.site.templates_dir
     sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
     chapters = []
+    notices = context.notices(Format.PDF)
     for chapter in context.document.chapters:
         section = transform.parse(chapter.html)
         transform.replace_sources(section, sources)
+        transform.add_notices(section, notices, context.job.translation.language.tag)
         chapters.append(Markup(transform.to_html(section)))
     page = templating.render(
         context.environment,
@@ -41,11 +41,12 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
     )
     fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
     target = context.format_target(Format.PDF)
-    with _weasyprint_errors() as errors:
+    with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
         document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
         pdf = document.write_pdf(pdf_variant="pdf/ua-1")
         if complete_text_mappings(document.fonts.values()):
             pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    errors += foreign_fonts(document.fonts.values(), context.fonts)
     if errors:
         raise RenderError(
             f"the PDF renderer reported: {errors[0]}"
@@ -56,48 +57,16 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
     return (target.relative_to(context.staging),)
 
 
-def complete_text_mappings(fonts: Iterable[Font]) -> bool:
-    """Correct the text of glyphs WeasyPrint could not map alone; return whether any changed.
-
-    WeasyPrint maps each glyph to the text of its cluster, so in a multi-glyph cluster the first
-    glyph maps to nothing and a mark may carry the whole cluster: Thai "ทำ" (drawn as NIKHAHIT +
-    SARA AA) came out of the PDF as "ทา", and a tone mark as "ก่". That is what search, copy and
-    screen readers get. The font's own tables say which character such a glyph draws. Mappings are
-    kept between renders of one document, so a second render writes the corrected ones.
-    """
-    changed = False
-    for font in fonts:
-        if all(len(text) == 1 and not _has_mark(text) for text in font.to_unicode.values()):
-            continue  # nothing a cluster could have confused: the usual case for Latin text
-        with TTFont(io.BytesIO(font.file_content), lazy=True, fontNumber=font.index or 0) as face:
-            names = face.getGlyphOrder()
-            drawn = {
-                name: chr(codepoint) for codepoint, name in sorted(face.getBestCmap().items(), reverse=True)
-            }
-        for glyph, text in list(font.to_unicode.items()):
-            name = names[glyph] if glyph < len(names) else ""
-            character = (
-                drawn.get(name) or drawn.get(name.split(".")[0]) or _from_glyph_name(name.split(".")[0])
-            )
-            # Ligatures ("fi") rightly carry several characters: only empty texts and marks are confused.
-            if character and text != character and (not text or _has_mark(text) or _has_mark(character)):
-                font.to_unicode[glyph] = character
-                changed = True
-    return changed
-
-
-def _has_mark(text: str) -> bool:
-    return any(unicodedata.category(character) in ("Mn", "Mc") for character in text)
-
-
-def _from_glyph_name(name: str) -> str:
-    """The character an AGL-style glyph name such as `uni0E4D` stands for, if it says."""
-    if name.startswith("uni") and len(name) == 7:
-        try:
-            return chr(int(name[3:], 16))
-        except ValueError:
-            return ""
-    return ""
+def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:
+    """Fonts in the PDF that are not ours: the machine's own, chosen for a character ours lack. They
+    would make the PDF differ from one machine to the next, so they fail the edition."""
+    ours = {face.family for face in fonts.faces}
+    return [
+        f"it would use the font '{font.family}' of this machine, which is not in "
+        "templates/fonts/fonts.toml, for some characters"
+        for font in used
+        if font.family not in ours
+    ]
 
 
 def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:

@@ -1,0 +1,52 @@
+"""Before rendering: every character of an edition must be drawn by a font configured for its language.
+
+Otherwise readers get a box (tofu) in the PDF, or a glyph from whatever font their device has. The
+error names the character, its Unicode name and where it is written, instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from editions import transform
+from editions.errors import SourceError
+from editions.fonts import FontSet, uncovered
+from editions.markdown import locate
+from editions.model import Document, Translation
+
+_MAX_REPORTED = 5  # one wrong paste can bring dozens of characters; the first few say enough
+
+
+def check_coverage(
+    document: Document, translation: Translation, fonts: FontSet, files: tuple[Path, ...]
+) -> list[SourceError]:
+    """One located error per character that no font of its language's stack can draw."""
+    tag = translation.language.tag
+    texts: dict[tuple[str, str], str] = {}
+    fragments = [document.abstract_html, *(chapter.html for chapter in document.chapters)]
+    for fragment in fragments:
+        for key, text in transform.language_texts(transform.parse(f"<div>{fragment}</div>"), tag).items():
+            texts[key] = texts.get(key, "") + text
+    metadata = " ".join(
+        (translation.title, translation.subtitle, *translation.keywords, *translation.translators)
+    )
+    for role in ("body", "heading"):  # titles show on covers and headings, keywords in body text
+        texts[(tag, role)] = texts.get((tag, role), "") + metadata
+    errors, seen = [], set()
+    for (language, role), text in sorted(texts.items()):
+        for character in uncovered(fonts, language, role, text):
+            if character in seen:
+                continue
+            seen.add(character)
+            families = ", ".join(fonts.stack_for(language).families(role))
+            name = unicodedata.name(character, "unnamed character")
+            errors.append(
+                SourceError(
+                    f"the character '{character}' (U+{ord(character):04X} {name}) is in no font "
+                    f"configured for '{language}' ({families}): replace it, or add a font that has "
+                    "it to templates/fonts/fonts.toml",
+                    locate(files, character),
+                )
+            )
+    return errors[:_MAX_REPORTED]

@@ -1,0 +1,44 @@
+"""The release policy: which editions `--release` refuses because their translation is incomplete or stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from editions.errors import SourceLocation
+from editions.model import Job
+from editions.tracking import TranslationStatus
+
+
+def release_problem(job: Job) -> str:
+    """Why `job` may not be released under its report's (or the site's) policy; "" when it may."""
+    status = job.translation.status
+    if status is None:
+        return ""
+    policy = job.report.release or job.site.release
+    refused = [state for state in ("missing", "stale") if getattr(policy, state) == "refuse"]
+    lines = [
+        f"  {state} section '{section_id}'"
+        + (f" ({where})" if (where := _where(status, section_id, state, job.site.root)) else "")
+        for state in refused
+        for section_id in status.ids(state)
+    ]
+    if not lines:
+        return ""
+    return (
+        f"not released: the release policy refuses {' and '.join(refused)} sections, and this "
+        f"translation has {len(lines)}:\n" + "\n".join(lines) + "\n  update the translation, then "
+        f"`python3 build.py i18n accept {job.report.slug} {job.translation.language.tag}`; or build "
+        "without --release for a preview"
+    )
+
+
+def _where(status: TranslationStatus, section_id: str, state: str, root: Path) -> str:
+    """Where to look: the translated section when it is stale, the source's when it is missing."""
+    section = next(s for s in status.sections if s.id == section_id)
+    place = section.translation if state == "stale" and section.translation else section.source
+    if place is None:
+        return ""
+    path = place.location.path
+    return str(
+        SourceLocation(path.relative_to(root) if path.is_relative_to(root) else path, place.location.line)
+    )
