@@ -65,6 +65,11 @@ def extract(root: Path, locales_dir: Path, write: bool = True) -> tuple[Catalog,
     The file is rewritten only when the labels changed, so its creation date does not churn; with
     `write=False` nothing is written (to tell whether messages.pot is behind).
     """
+    if not (root / "babel.cfg").is_file():
+        raise ConfigError(
+            "no babel.cfg: it names the files whose labels go into the catalogs",
+            SourceLocation(root / "babel.cfg"),
+        )
     with (root / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config, "babel.cfg")
     previous = _read(template_path(locales_dir)) if template_path(locales_dir).exists() else None

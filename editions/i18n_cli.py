@@ -65,8 +65,8 @@ def _site(options: argparse.Namespace) -> Site:
     return load_site(options.root.resolve())
 
 
-def _status(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    site = _site(options)
+def _status(options: argparse.Namespace) -> int:
+    site, out = _site(options), sys.stdout
     _print_labels(site, out)
     reports, errors = discover_reports(site.reports_dir)
     known = {report.slug for report in reports}
@@ -95,6 +95,8 @@ def _print_labels(site: Site, out: TextIO) -> None:
         )
         if status.untranslated:
             print(f"         untranslated: {', '.join(repr(m) for m in status.untranslated)}", file=out)
+    if not (site.root / "babel.cfg").is_file():
+        return
     _, changed = catalogs.extract(site.root, site.locales_dir, write=False)
     if changed:
         print(
@@ -167,8 +169,8 @@ def _print_section(
         print(f"               {line}", file=out)
 
 
-def _accept(options: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    site = _site(options)
+def _accept(options: argparse.Namespace) -> int:
+    site, out = _site(options), sys.stdout
     report, errors = load_report(site.reports_dir / options.report)
     if report is None:
         raise ErrorGroup(errors or [ConfigError(f"no such report: {options.report}")])

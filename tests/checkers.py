@@ -99,10 +99,14 @@ def qpdf_check(path: Path) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
-def pdf_text(path: Path) -> str:
-    """The text poppler extracts from a PDF, in content order (-raw keeps Thai marks with their letters)."""
+def pdf_text(path: Path, raw: bool = True) -> str:
+    """The text poppler extracts from a PDF: in content order with `raw` (which keeps Thai marks with
+    their letters), else in reading order (which puts right-to-left lines in logical order)."""
     return subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+        ["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
 

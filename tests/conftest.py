@@ -33,6 +33,14 @@ def run(root: Path, *args: str) -> Run:
     return Run(code, stream.getvalue())
 
 
+def command(root: Path, *args: str) -> Run:
+    """Run another `editions` command, such as `i18n status`, on the project at `root`."""
+    stream = io.StringIO()
+    with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(stream):
+        code = main([*args, "--root", str(root)])
+    return Run(code, stream.getvalue())
+
+
 def copy_project(source: Path, target: Path) -> Path:
     """A sample project with the repository's real templates and catalogs."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", "*.mo"))

@@ -110,8 +110,22 @@ BREAKAGES = {
         4,
         "abstract cannot hold images",
     ),
-    "missing-chapter": Breakage(
-        "fr/02-findings.md", None, None, "en.md", 18, "chapter 'findings' has no translation"
+    "chapter-without-id": Breakage(
+        "fr/02-findings.md", "# Constats {#findings}", "# Constats", "fr/02-findings.md", 1, "has no id"
+    ),
+    "duplicate-section-id": Breakage(
+        "en.md", "## Risks {#risks}", "## Risks {#introduction}", "en.md", 20, "used twice"
+    ),
+    "character-in-no-font": Breakage(
+        "en.md",
+        "Defenders rarely work alone.",
+        "Defenders (守护者) rarely work alone.",
+        "en.md",
+        11,
+        "'守' (U+5B88 CJK UNIFIED IDEOGRAPH-5B88) is in no font configured for 'en' (Noto Serif)",
+    ),
+    "unknown-inline-language": Breakage(
+        "en.md", "work alone.", "work [alone]{lang=xx-nope}.", "en.md", 11, "{lang=xx-nope}"
     ),
 }
 

@@ -1,17 +1,20 @@
-"""The repository's five reports, 13 editions × 3 formats, checked by independent validators."""
+"""The repository's five reports, 14 editions × 3 formats, checked by independent validators."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import subprocess
 import unicodedata
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
 import pytest
 from checkers import ace_file, axe_pages, epubcheck_file, pdf_fonts, pdf_text, qpdf_check, vnu_files
+from conftest import command
 from lxml import html as lxml_html
 
 from editions.discover import discover_reports
@@ -22,7 +25,7 @@ EDITIONS = {
     "time-is-now": ["es", "en"],
     "collective-protection": ["en", "fr", "es"],
     "land-and-territory": ["es", "en"],
-    "communities-are-hrds": ["en", "fr", "es", "th"],
+    "communities-are-hrds": ["en", "fr", "es", "th", "ar"],
 }
 ALL = [(slug, tag) for slug, tags in EDITIONS.items() for tag in tags]
 
@@ -34,14 +37,25 @@ def _translation(root: Path, slug: str, tag: str):
 
 
 def _comparable(text: str) -> str:
-    """Text in its compatibility form without white space: line breaks and Thai SARA AM (which a PDF can
-    only carry as NIKHAHIT + SARA AA) then compare equal with the source."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """Text in its compatibility form without white space or invisible direction marks: line breaks,
+    poppler's embedding marks and Thai SARA AM (which a PDF can only carry as NIKHAHIT + SARA AA) then
+    compare equal with the source.
+
+    Lam and alef are left out too: the PDF maps a lam-alef ligature to both letters in logical order,
+    and poppler writes such a multi-letter glyph backwards in right-to-left text ("إل" for "لإ").
+    """
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        c for c in text if not c.isspace() and unicodedata.category(c) != "Cf" and c not in _LAM_ALEF
+    )
 
 
-def test_repository_has_thirteen_editions_in_three_formats(repository: Path) -> None:
+_LAM_ALEF = set("لاأإآى")
+
+
+def test_repository_has_fourteen_editions_in_three_formats(repository: Path) -> None:
     output = repository / "output"
-    assert len(ALL) == 13
+    assert len(ALL) == 14
     for slug, tag in ALL:
         folder = output / slug / tag
         for name in ("index.html", f"{slug}-{tag}.pdf", f"{slug}-{tag}.epub"):
@@ -88,7 +102,7 @@ def test_repository_epub_passes_epubcheck(repository: Path, epubcheck_findings, 
 
 def test_repository_html_passes_nu_html_checker(repository: Path) -> None:
     pages = sorted((repository / "output").rglob("*.html"))
-    assert len(pages) == 13 + 5 + 1
+    assert len(pages) == 14 + 5 + 1
     assert vnu_files(pages) == []
 
 
@@ -126,7 +140,8 @@ def test_repository_pdf_is_sound_tagged_and_translated(repository: Path, slug: s
                 assert "/Dest" in annotation or uri.startswith(("https://", "http://", "mailto:")), uri
     fonts = pdf_fonts(path)
     assert fonts and all(embedded for _, embedded in fonts), fonts
-    text = _comparable(pdf_text(path))
+    # Right-to-left lines come out of poppler's raw mode in visual order: read those in logical order.
+    text = _comparable(pdf_text(path, raw=translation.language.direction == "ltr"))
     contents = load_translations(repository / "locales", translation.language).gettext("Contents")
     assert _comparable(translation.title) in text
     assert _comparable(contents) in text
@@ -148,6 +163,130 @@ def test_repository_thai_brief_extracts_as_thai(repository: Path) -> None:
     found = _comparable(text)
     assert len([run for run in runs if run in found]) / len(runs) > 0.95
     assert not re.search(r"[\u25a1\ufffd]", text)  # no boxes or replacement characters
+
+
+def test_repository_arabic_brief_is_right_to_left_in_every_format(repository: Path) -> None:
+    folder = repository / "output" / "communities-are-hrds" / "ar"
+    page = lxml_html.parse(str(folder / "index.html")).getroot()
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    with zipfile.ZipFile(folder / "communities-are-hrds-ar.epub") as book:
+        package = book.read("EPUB/content.opf").decode("utf-8")
+        chapter = book.read("EPUB/chapter-01.xhtml").decode("utf-8")
+    assert re.search(r'<package [^>]*xml:lang="ar" dir="rtl"', package)
+    assert 'page-progression-direction="rtl"' in package
+    assert re.search(r'<html [^>]*dir="rtl"', chapter)
+    pdf_path = folder / "communities-are-hrds-ar.pdf"
+    families = {name.split("+")[-1] for name, _ in pdf_fonts(pdf_path)}
+    assert {"Noto-Naskh-Arabic", "Noto-Sans-Arabic-Bold"} <= families, families
+    text = pdf_text(pdf_path, raw=False)
+    letters = [c for c in text if c.isalpha()]
+    arabic = [c for c in letters if "\u0600" <= c <= "\u06ff"]
+    assert len(arabic) > 3000 and len(arabic) / len(letters) > 0.8
+    assert "المحتويات" in text  # "Contents", from the Arabic catalog
+    # Nearly every Arabic word of the source is found as such in the PDF's text (without its vowel
+    # marks, which poppler detaches from their letters).
+    source = "".join(
+        p.read_text(encoding="utf-8") for p in _translation(repository, "communities-are-hrds", "ar").files
+    )
+    words = set(re.findall(r"[\u0621-\u064a]+", _unmarked(source)))
+    found = _unmarked(text)
+    assert len([word for word in words if word in found]) / len(words) > 0.95
+    assert not re.search(r"[\u25a1\ufffd]", text)
+
+
+def _unmarked(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Mn")
+
+
+def test_repository_arabic_pdf_mirrors_its_running_heads(repository: Path) -> None:
+    """A right-to-left book opens from the right: page 1 is a left-hand page, the chapter title runs at
+    the outer (left) corner of left-hand pages and the report title at the outer corner of right-hand ones."""
+    path = repository / "output" / "communities-are-hrds" / "ar" / "communities-are-hrds-ar.pdf"
+    title = _translation(repository, "communities-are-hrds", "ar").title
+    heads = {
+        (number, side): _comparable(_region_text(path, number, side))
+        for number in (5, 6)
+        for side in ("left", "right")
+    }
+    assert heads[(5, "right")] == "" and heads[(6, "left")] == ""
+    assert heads[(5, "left")] and heads[(5, "left")] not in _comparable(title)
+    assert heads[(6, "right")] == _comparable(title)
+
+
+def _region_text(path: Path, page: int, side: str) -> str:
+    """The text in the top margin of one half of a page (A4: 595 × 842 pt)."""
+    x = 0 if side == "left" else 298
+    return subprocess.run(
+        [
+            "pdftotext",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-x",
+            str(x),
+            "-y",
+            "0",
+            "-W",
+            "297",
+            "-H",
+            "60",
+            "-enc",
+            "UTF-8",
+            str(path),
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_repository_inline_language_changes_keep_their_language(repository: Path) -> None:
+    folder = repository / "output" / "communities-are-hrds" / "ar"
+    page = lxml_html.parse(str(folder / "index.html")).getroot()
+    spans = {span.text_content(): span.get("dir") for span in page.iter("span") if span.get("lang") == "en"}
+    assert spans == {"Communities are HRDs!": "ltr", "#CommunitiesareHRDs": "ltr"}
+    with zipfile.ZipFile(folder / "communities-are-hrds-ar.epub") as book:
+        xhtml = book.read("EPUB/chapter-04.xhtml").decode("utf-8")
+    assert '<span lang="en" dir="ltr">Communities are HRDs!</span>' in xhtml
+    with pikepdf.open(folder / "communities-are-hrds-ar.pdf") as pdf:
+        tagged = [
+            str(element.Lang)
+            for element in pdf.objects
+            if isinstance(element, pikepdf.Dictionary)
+            and element.get("/Type") == "/StructElem"
+            and "/Lang" in element
+        ]
+    assert tagged and set(tagged) == {"en"}
+
+
+def test_repository_bibliography_speaks_the_edition_language(repository: Path) -> None:
+    """citeproc writes the words between and around references in the edition's language."""
+    joiners = {"en": " and ", "fr": " et ", "es": " y ", "ar": " و"}
+    for tag, joiner in joiners.items():
+        page = lxml_html.parse(
+            str(repository / "output" / "communities-are-hrds" / tag / "index.html")
+        ).getroot()
+        entry = next(e.text_content() for e in page.find_class("csl-entry") if "Eguren" in e.text_content())
+        assert joiner in entry, (tag, entry)
+
+
+def test_repository_translation_status_is_complete(repository: Path) -> None:
+    result = command(repository, "i18n", "status")
+    assert result.code == 0, result.output
+    for locale in ("ar", "en", "es", "fr", "th"):
+        assert re.search(
+            rf"^  {locale}\s+(\d+) of \1 translated \(100 %\) · 0 fuzzy · 0 untranslated$",
+            result.output,
+            re.M,
+        )
+    for slug, tags in EDITIONS.items():
+        assert f"\n{slug}: source {tags[0]} " in result.output
+        for tag in tags[1:]:
+            assert re.search(
+                rf"^  {tag}\s+current \d+ · stale 0 · missing 0 · orphaned 0$", result.output, re.M
+            ), (slug, tag)
 
 
 def test_repository_outputs_leak_no_local_path(repository: Path) -> None:
@@ -175,12 +314,12 @@ def test_repository_manifest_lists_every_file_with_its_checksum(repository: Path
 def test_repository_report_page_lists_every_language_and_format_with_sizes(repository: Path) -> None:
     page = lxml_html.parse(str(repository / "output" / "communities-are-hrds" / "index.html")).getroot()
     alternates = {link.get("hreflang") for link in page.iter("link") if link.get("rel") == "alternate"}
-    assert alternates == {"en", "fr", "es", "th"}
+    assert alternates == {"en", "fr", "es", "th", "ar"}
     names = {
         section.get("lang"): section.find_class("language-name")[0].text_content()
         for section in page.find_class("language-block")
     }
-    assert names == {"en": "English", "fr": "français", "es": "español", "th": "ไทย"}
+    assert names == {"en": "English", "fr": "français", "es": "español", "th": "ไทย", "ar": "العربية"}
     for tag in names:
         links = [a.get("href") for a in page.get_element_by_id(tag).iter("a")]
         assert links == [
@@ -189,7 +328,7 @@ def test_repository_report_page_lists_every_language_and_format_with_sizes(repos
             f"{tag}/communities-are-hrds-{tag}.epub",
         ]
     sizes = [size.text_content() for size in page.find_class("size")]
-    assert len(sizes) == 8 and all(re.search(r"\d", size) for size in sizes)
+    assert len(sizes) == 10 and all(re.search(r"\d", size) for size in sizes)
     assert any("ko" in size for size in sizes)  # French writes kilobytes "ko"
 
 
