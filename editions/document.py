@@ -133,13 +133,22 @@ def _set_directions(tree: HtmlElement, files: tuple[Path, ...], language: Langua
             continue
         if direction != language.direction:
             element.set("dir", direction)
-    # Citations and bibliography entries are written in the language of the work they cite: an English
-    # reference in an Arabic edition is laid out left to right, as one unit, with its parentheses.
+    # A bibliography entry is written in the language of the work it cites, and a citation made only of
+    # such words ("(United Nations 1998)") too: in an Arabic edition they are laid out left to right, as
+    # one unit with their parentheses. A citation that mixes in words of the edition ("Bennett وآخرون")
+    # follows the edition's direction.
     for element in tree.find_class("citation") + tree.find_class("csl-entry"):
-        direction = _first_strong_direction(element.text_content())
-        if direction and direction != language.direction and not element.get("dir"):
+        text = element.text_content()
+        direction = _first_strong_direction(text)
+        mixed = "citation" in element.get("class", "") and _has_direction(text, language.direction)
+        if direction and direction != language.direction and not mixed and not element.get("dir"):
             element.set("dir", direction)
     return errors
+
+
+def _has_direction(text: str, direction: str) -> bool:
+    kinds = ("R", "AL") if direction == "rtl" else ("L",)
+    return any(unicodedata.bidirectional(character) in kinds for character in text)
 
 
 def _first_strong_direction(text: str) -> str:
