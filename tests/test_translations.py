@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 from checkers import pdf_text
-from conftest import command, run
+from conftest import REPO, command, run
 from lxml import html as lxml_html
 
 SOURCE_EDIT = ("Collective measures work better", "Collective measures, a 2024 review found, work better")
@@ -133,3 +134,37 @@ def test_translations_accept_refuses_unknown_sections(sample: Path) -> None:
     result = command(sample, "i18n", "accept", "sample", "fr", "--section", "nowhere")
     assert result.code == 2
     assert "no section 'nowhere' in this report" in result.output
+
+
+def test_translations_one_source_edit_makes_that_section_stale_in_every_translation(tmp_path: Path) -> None:
+    """The brief in five languages: an edit to one English section, and only that section is stale in the
+    French, Spanish, Thai and Arabic editions, which show the notice there; --release refuses all four and
+    still builds the English one."""
+    root = tmp_path / "project"
+    (root / "reports").mkdir(parents=True)
+    shutil.copytree(REPO / "reports" / "communities-are-hrds", root / "reports" / "communities-are-hrds")
+    for name in ("templates", "locales"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo"))
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    _edit(
+        root / "reports" / "communities-are-hrds" / "en.md",
+        "This brief explains",  # in the front matter's abstract: not a chapter, to be sure either works
+        "This brief, updated in 2026, explains",
+    )
+    _edit(root / "reports" / "communities-are-hrds" / "en.md", "# Our call", "# Our call to award-givers")
+    status = command(root, "i18n", "status")
+    for tag in ("fr", "es", "th", "ar"):
+        assert f"  {tag}     current 3 · stale 2 · missing 0 · orphaned 0" in status.output, status.output
+    stale = [line.split()[1] for line in status.output.splitlines() if line.strip().startswith("stale ")]
+    assert stale == ["front", "our-call"] * 4, status.output
+
+    build = run(root, "--format", "html", "--jobs", "2")
+    assert build.code == 0, build.output
+    for tag in ("fr", "es", "th", "ar"):
+        page = lxml_html.parse(str(root / "output" / "communities-are-hrds" / tag / "index.html")).getroot()
+        assert [section for section, _ in _notices(page)] == [None, "our-call"], tag  # abstract, chapter
+    release = run(root, "--format", "html", "--release", "--force", "--jobs", "2")
+    assert release.code == 1
+    assert "1 of 1 editions built" in release.output
+    for tag in ("fr", "es", "th", "ar"):
+        assert f"communities-are-hrds/{tag} not released" in release.output
