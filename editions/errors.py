@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,12 @@ class SourceLocation:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}" if self.line else str(self.path)
 
+    def relative(self, root: Path | None) -> SourceLocation:
+        """The same place, its path shown relative to `root` when it lies below it."""
+        if root is not None and self.path.is_absolute() and self.path.is_relative_to(root):
+            return SourceLocation(self.path.relative_to(root), self.line)
+        return self
+
 
 class EditionsError(Exception):
     """A problem in the user's sources or settings, reported without a traceback."""
@@ -30,11 +35,7 @@ class EditionsError(Exception):
         """One line in the compiler style: `reports/x/fr.md:42: error: message`."""
         if self.location is None:
             return f"error: {self.message}"
-        path = self.location.path
-        if root is not None and path.is_absolute():
-            with suppress(ValueError):
-                path = path.relative_to(root)
-        return f"{SourceLocation(path, self.location.line)}: error: {self.message}"
+        return f"{self.location.relative(root)}: error: {self.message}"
 
 
 class ConfigError(EditionsError):

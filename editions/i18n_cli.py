@@ -10,11 +10,11 @@ from typing import TextIO
 from editions import catalogs
 from editions.config import load_site
 from editions.discover import discover_reports, load_report
-from editions.errors import ConfigError, ErrorGroup, SourceLocation
+from editions.errors import ConfigError, ErrorGroup
 from editions.history import History
 from editions.i18n import parse_language
 from editions.model import Report, Site, Translation
-from editions.sections import FRONT_MATTER, read_sections
+from editions.sections import FRONT_MATTER, Section, read_sections
 from editions.tracking import STATES, SectionState, accepted, write_record
 
 
@@ -130,10 +130,8 @@ def _print_report(report: Report, site: Site, history: History, out: TextIO) -> 
 def _print_section(
     state: SectionState, report: Report, translation: Translation, site: Site, history: History, out: TextIO
 ) -> None:
-    def where(section) -> str:
-        path = section.location.path
-        shown = path.relative_to(site.root) if path.is_relative_to(site.root) else path
-        return str(SourceLocation(shown, section.location.line))
+    def where(section: Section) -> str:
+        return str(section.location.relative(site.root))
 
     name = "front matter" if state.id == FRONT_MATTER else state.id
     if state.state == "missing":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editions.errors import SourceLocation
 from editions.model import Job
 from editions.tracking import TranslationStatus
 
@@ -36,9 +35,4 @@ def _where(status: TranslationStatus, section_id: str, state: str, root: Path) -
     """Where to look: the translated section when it is stale, the source's when it is missing."""
     section = next(s for s in status.sections if s.id == section_id)
     place = section.translation if state == "stale" and section.translation else section.source
-    if place is None:
-        return ""
-    path = place.location.path
-    return str(
-        SourceLocation(path.relative_to(root) if path.is_relative_to(root) else path, place.location.line)
-    )
+    return str(place.location.relative(root)) if place is not None else ""
