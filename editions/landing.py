@@ -36,6 +36,7 @@ class LanguageBlock:
     date: str
     downloads: tuple[Download, ...]
     heading: str  # "Abstract", in this language
+    pending: str = ""  # "2 sections are awaiting translation or revision.", when some are
 
 
 def write_landing_pages(project: Project) -> list[Path]:
@@ -102,6 +103,14 @@ def _block(project: Project, report: Report, translation: Translation) -> Langua
         date=i18n.long_date(report.date, language),
         downloads=tuple(downloads),
         heading=translations.gettext("Abstract"),
+        pending=translations.ngettext(
+            "%(num)s section is awaiting translation or revision.",
+            "%(num)s sections are awaiting translation or revision.",
+            translation.pending,
+        )
+        % {"num": translation.pending}
+        if translation.pending
+        else "",
     )
 
 

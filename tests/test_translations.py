@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
-from checkers import pdf_text
+from checkers import epubcheck_file, pdf_text
 from conftest import REPO, command, run
 from lxml import html as lxml_html
 
@@ -112,6 +113,11 @@ def test_translations_missing_section_falls_back_to_the_source_language(sample: 
     text = " ".join(pdf_text(sample / "output" / "sample" / "fr" / "sample-fr.pdf").split())
     assert "Traduit de l’original en anglais par Équipe de traduction de PI." in text
     assert "2 sections sont en attente de traduction ou de révision." in text
+    with zipfile.ZipFile(sample / "output" / "sample" / "fr" / "sample-fr.epub") as book:
+        nav = book.read("EPUB/nav.xhtml").decode("utf-8")
+    assert '<a href="chapter-02.xhtml#findings" lang="en" xml:lang="en">' in nav
+    findings = epubcheck_file(sample / "output" / "sample" / "fr" / "sample-fr.epub")
+    assert (findings.errors, findings.warnings) == ([], [])
     assert run(sample, "--release", "--force").code == 1
 
 
@@ -163,6 +169,13 @@ def test_translations_one_source_edit_makes_that_section_stale_in_every_translat
     for tag in ("fr", "es", "th", "ar"):
         page = lxml_html.parse(str(root / "output" / "communities-are-hrds" / tag / "index.html")).getroot()
         assert [section for section, _ in _notices(page)] == [None, "our-call"], tag  # abstract, chapter
+    landing = lxml_html.parse(str(root / "output" / "communities-are-hrds" / "index.html")).getroot()
+    pending = {
+        block.get("lang"): block.find_class("pending") for block in landing.find_class("language-block")
+    }
+    assert pending["en"] == [] and pending["fr"][0].text_content() == (
+        "2 sections sont en attente de traduction ou de révision."
+    )
     release = run(root, "--format", "html", "--release", "--force", "--jobs", "2")
     assert release.code == 1
     assert "1 of 1 editions built" in release.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ebooklib import epub
@@ -41,7 +42,12 @@ def write_epub(context: EditionContext) -> tuple[Path, ...]:
     target = context.format_target(Format.EPUB)
     target.write_bytes(
         reproducible_zip(
-            buffer.getvalue(), job.timestamp.timetuple()[:6], package_attributes=_package_attributes(context)
+            buffer.getvalue(),
+            job.timestamp.timetuple()[:6],
+            edits={
+                "EPUB/content.opf": _package_attributes(context),
+                "EPUB/nav.xhtml": _nav_languages(context),
+            },
         )
     )
     return (target.relative_to(context.staging),)
@@ -122,10 +128,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
         direction,
         templating.render(context.environment, "epub/title.xhtml", **variables),
     )
-    files = {
-        chapter.id: f"chapter-{number:02d}.xhtml"
-        for number, chapter in enumerate(context.document.chapters, start=1)
-    }
+    files = _chapter_files(context.document.chapters)
     file_of = _file_of(context.document.chapters, files)
     chapters, number = [], 1
     sources = {image.source: f"images/{image.name}" for image in context.document.images}
@@ -176,6 +179,11 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     return pages
 
 
+def _chapter_files(chapters: tuple[Chapter, ...]) -> dict[str, str]:
+    """The XHTML file of each chapter, by chapter id."""
+    return {chapter.id: f"chapter-{number:02d}.xhtml" for number, chapter in enumerate(chapters, start=1)}
+
+
 def _page(uid: str, name: str, title: str, tag: str, direction: str, body: str) -> epub.EpubHtml:
     page = epub.EpubHtml(
         uid=uid, file_name=name, title=title, lang=tag, direction=direction if direction == "rtl" else None
@@ -222,27 +230,51 @@ def _add_style(
         page.add_item(css)
 
 
-def _package_attributes(context: EditionContext) -> bytes:
+def _package_attributes(context: EditionContext) -> Callable[[bytes], bytes]:
+    """xml:lang (and dir) on <package>, which ebooklib cannot write."""
     language = context.job.translation.language
     attributes = f'xml:lang="{language.tag}"'
     if language.direction == "rtl":
         attributes += ' dir="rtl"'
-    return attributes.encode("ascii")
+    return lambda opf: opf.replace(b"<package ", b"<package " + attributes.encode("ascii") + b" ", 1)
 
 
-def reproducible_zip(data: bytes, date_time: tuple[int, ...], package_attributes: bytes = b"") -> bytes:
+def _nav_languages(context: EditionContext) -> Callable[[bytes], bytes]:
+    """The language of each contents entry that is not in the edition's (an untranslated chapter),
+    which ebooklib's navigation cannot carry."""
+    files = _chapter_files(context.document.chapters)
+    entries = {
+        f"{files[chapter.id]}#{heading.id}": heading.lang
+        for chapter in context.document.chapters
+        for heading in chapter.headings
+        if heading.lang
+    }
+
+    def mark(nav: bytes) -> bytes:
+        for href, lang in entries.items():
+            nav = nav.replace(
+                f'<a href="{href}">'.encode(), f'<a href="{href}" lang="{lang}" xml:lang="{lang}">'.encode()
+            )
+        return nav
+
+    return mark
+
+
+def reproducible_zip(
+    data: bytes, date_time: tuple[int, ...], edits: Mapping[str, Callable[[bytes], bytes]] | None = None
+) -> bytes:
     """Re-pack an EPUB with fixed timestamps, permissions and order, `mimetype` first and stored.
 
-    ebooklib stamps the current time on every zip entry; we also add xml:lang (and dir) to the
-    <package> element, which ebooklib cannot write.
+    ebooklib stamps the current time on every zip entry. `edits` rewrite entries by name, for what
+    ebooklib cannot write.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as target:
         for entry in source.infolist():
             content = source.read(entry.filename)
-            if entry.filename.endswith(".opf") and package_attributes:
-                content = content.replace(b"<package ", b"<package " + package_attributes + b" ", 1)
+            if edits and entry.filename in edits:
+                content = edits[entry.filename](content)
             info = zipfile.ZipInfo(
                 entry.filename,
                 date_time=tuple(max(v, 1980 if i == 0 else 0) for i, v in enumerate(date_time)),
