@@ -62,7 +62,7 @@ class EditionContext:
             return {}
         source = i18n.language_name_in(job.report.source.language, job.translation.language)
         notices = {
-            state.id: self.translations.gettext(
+            state.id: self.gettext(
                 "This section has not been translated yet. It is shown in its original language, "
                 "%(language)s."
             )
