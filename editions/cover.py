@@ -7,13 +7,16 @@ import textwrap
 import jinja2
 
 from editions import templating
+from editions.fonts import FontSet
 from editions.model import Report, Translation
 
 _TITLE_WIDTH = 1000  # px of the 1200 px wide cover that text may use
 
 
-def render_cover(environment: jinja2.Environment, report: Report, translation: Translation) -> str:
-    """The cover of `report` in `translation`'s language, as SVG text."""
+def render_cover(
+    environment: jinja2.Environment, report: Report, translation: Translation, fonts: FontSet
+) -> str:
+    """The cover of `report` in `translation`'s language, as SVG text, set in its language's heading stack."""
     size = 84 if len(translation.title) < 60 else 70
     title_lines = wrap(translation.title, size)
     return templating.render(
@@ -24,6 +27,7 @@ def render_cover(environment: jinja2.Environment, report: Report, translation: T
         title_size=size,
         title_lines=title_lines,
         subtitle_lines=wrap(translation.subtitle, 46)[:4],
+        font_family=fonts.stack_for(translation.language.tag).css("heading"),
     )
 
 

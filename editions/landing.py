@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from editions import i18n, templating
 from editions.cover import render_cover
+from editions.fonts import load_fonts
 from editions.i18n import parse_language
 from editions.model import Format, Project, Report, Translation, edition_file
 from editions.publish import write_atomic
@@ -73,7 +74,7 @@ def _write_report_page(project: Project, report: Report, environment: jinja2.Env
     cover_environment = make_environment(
         site.templates_dir, source.language, i18n.load_translations(site.locales_dir, source.language)
     )
-    cover = render_cover(cover_environment, report, source)
+    cover = render_cover(cover_environment, report, source, load_fonts(site.templates_dir / "fonts"))
     page = templating.render(environment, "landing/report.html", site=site, report=report, blocks=blocks)
     return [_write(folder / "cover.svg", cover.encode("utf-8")), _write(folder / "index.html", page.encode())]
 

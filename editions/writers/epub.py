@@ -109,7 +109,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     variables = context.template_context(Format.EPUB)
     book.set_cover(
         "images/cover.svg",
-        render_cover(context.environment, job.report, job.translation).encode("utf-8"),
+        render_cover(context.environment, job.report, job.translation, context.fonts).encode("utf-8"),
         create_page=False,
     )
     cover = _page(
