@@ -61,6 +61,15 @@ def test_translations_editing_one_source_section_makes_exactly_it_stale(sample: 
     assert "1 of 1 editions built" in release.output  # the English source edition is built all the same
 
 
+def test_translations_changed_front_matter_puts_the_notice_on_the_abstract(sample: Path) -> None:
+    _edit(sample / "reports" / "sample" / "en.md", "A short abstract", "A shorter abstract")
+    assert "stale     front matter  reports/sample/en.md:1" in command(sample, "i18n", "status").output
+    assert run(sample, "--format", "html").code == 0
+    page = _page(sample, "fr")
+    notices = page.find_class("translation-notice")
+    assert len(notices) == 1 and notices[0].getparent().get("aria-labelledby") == "abstract-title"
+
+
 def test_translations_accept_brings_a_section_back_to_current(sample: Path) -> None:
     _edit(sample / "reports" / "sample" / "en.md", *SOURCE_EDIT)
     record = sample / "reports" / "sample" / "fr.translation.toml"
@@ -154,27 +163,26 @@ def test_translations_one_source_edit_makes_that_section_stale_in_every_translat
     shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
     _edit(
         root / "reports" / "communities-are-hrds" / "en.md",
-        "This brief explains",  # in the front matter's abstract: not a chapter, to be sure either works
-        "This brief, updated in 2026, explains",
+        "PI values every award given to defenders",
+        "PI values every award ever given to defenders",
     )
-    _edit(root / "reports" / "communities-are-hrds" / "en.md", "# Our call", "# Our call to award-givers")
     status = command(root, "i18n", "status")
     for tag in ("fr", "es", "th", "ar"):
-        assert f"  {tag}     current 3 · stale 2 · missing 0 · orphaned 0" in status.output, status.output
+        assert f"  {tag}     current 4 · stale 1 · missing 0 · orphaned 0" in status.output, status.output
     stale = [line.split()[1] for line in status.output.splitlines() if line.strip().startswith("stale ")]
-    assert stale == ["front", "our-call"] * 4, status.output
+    assert stale == ["our-call"] * 4, status.output
 
     build = run(root, "--format", "html", "--jobs", "2")
     assert build.code == 0, build.output
     for tag in ("fr", "es", "th", "ar"):
         page = lxml_html.parse(str(root / "output" / "communities-are-hrds" / tag / "index.html")).getroot()
-        assert [section for section, _ in _notices(page)] == [None, "our-call"], tag  # abstract, chapter
+        assert [section for section, _ in _notices(page)] == ["our-call"], tag
     landing = lxml_html.parse(str(root / "output" / "communities-are-hrds" / "index.html")).getroot()
     pending = {
         block.get("lang"): block.find_class("pending") for block in landing.find_class("language-block")
     }
     assert pending["en"] == [] and pending["fr"][0].text_content() == (
-        "2 sections sont en attente de traduction ou de révision."
+        "1 section est en attente de traduction ou de révision."
     )
     release = run(root, "--format", "html", "--release", "--force", "--jobs", "2")
     assert release.code == 1
