@@ -32,6 +32,7 @@ class Stack:
 
     body: tuple[str, ...]
     heading: tuple[str, ...]
+    emphasis: str = "italic"  # or "bold", for scripts that have no italic (Arabic, Thai)
 
     def families(self, role: str) -> tuple[str, ...]:
         """The families of `role`, "body" or "heading"."""
@@ -68,6 +69,13 @@ class FontSet:
                 rules.append(
                     f'[lang|="{tag}"] {{ --body-font: {stack.css("body")}; '
                     f"--heading-font: {stack.css('heading')}; }}"
+                )
+            if tag and stack.emphasis == "bold":
+                # A slanted copy of an upright script is not emphasis its readers know; a passage set
+                # left to right inside it (a reference in English) keeps its italics.
+                rules.append(f'[lang|="{tag}"] :is(em, i) {{ font-style: normal; font-weight: 700; }}')
+                rules.append(
+                    f'[lang|="{tag}"] [dir="ltr"] :is(em, i) {{ font-style: italic; font-weight: inherit; }}'
                 )
         rules.append("[lang] { font-family: var(--body-font); }")
         rules.append(":is(h1, h2, h3, h4, h5, h6)[lang] { font-family: var(--heading-font); }")
@@ -122,7 +130,13 @@ def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
     stacks = {"": Stack(body=tuple(table["body"]), heading=tuple(table["heading"]))}
     for tag, value in table.items():
         if isinstance(value, dict):
-            stacks[tag] = Stack(body=tuple(value["body"]), heading=tuple(value["heading"]))
+            emphasis = value.get("emphasis", "italic")
+            if emphasis not in ("italic", "bold"):
+                raise ConfigError(
+                    f'[stacks.{tag}] emphasis is "italic" or "bold", not "{emphasis}"',
+                    SourceLocation(settings),
+                )
+            stacks[tag] = Stack(body=tuple(value["body"]), heading=tuple(value["heading"]), emphasis=emphasis)
     return stacks
 
 
