@@ -8,8 +8,6 @@ entries are never used: a guessed translation is worse than an English label.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.model import Language
+from editions.publish import write_atomic
 
 DOMAIN = "messages"
 PROJECT = ("editions", "0.1")
@@ -149,7 +148,7 @@ def compile_catalogs(locales_dir: Path, force: bool = False) -> list[Path]:
             continue
         buffer = io.BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
-        _replace(mo, buffer.getvalue())  # renamed into place: a parallel build never reads half a file
+        write_atomic(mo, buffer.getvalue())  # renamed into place: a parallel build never reads half a file
         written.append(mo)
     if errors:
         raise ErrorGroup(errors)
@@ -179,6 +178,25 @@ def catalog_status(locales_dir: Path, locale: str, template: Catalog | None = No
         else:
             translated += 1
     return CatalogStatus(locale, path, translated, fuzzy, tuple(untranslated))
+
+
+def label_warnings(locales_dir: Path, root: Path, languages: set[Language]) -> list[str]:
+    """One warning per language whose catalog lacks labels: they show in English in its editions."""
+    if not template_path(locales_dir).exists():
+        return []
+    warnings = []
+    for language in sorted(languages, key=lambda language: language.tag):
+        path = catalog_path(locales_dir, language.locale)
+        if language.locale.split("_")[0] == "en" or not path.exists():
+            continue  # English needs no translation; a missing catalog fails its editions with a hint
+        missing = catalog_status(locales_dir, language.locale).untranslated
+        if missing:
+            warnings.append(
+                f"{path.relative_to(root)}: warning: {len(missing)} labels are not translated into "
+                f"'{language.tag}' and show in English: {', '.join(repr(m) for m in missing)}; "
+                "translate them there (`python3 build.py i18n status` lists every catalog)"
+            )
+    return warnings
 
 
 def _complete(message: Message) -> bool:
@@ -218,11 +236,5 @@ def _write(path: Path, catalog: Catalog) -> bool:
     data = buffer.getvalue()
     if path.exists() and path.read_bytes() == data:
         return False
-    _replace(path, data)
+    write_atomic(path, data)
     return True
-
-
-def _replace(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as target:
-        target.write(data)
-    os.replace(target.name, path)

@@ -23,11 +23,8 @@ def check_coverage(
 ) -> list[SourceError]:
     """One located error per character that no font of its language's stack can draw."""
     tag = translation.language.tag
-    texts: dict[tuple[str, str], str] = {}
     fragments = [document.abstract_html, *(chapter.html for chapter in document.chapters)]
-    for fragment in fragments:
-        for key, text in transform.language_texts(transform.parse(f"<div>{fragment}</div>"), tag).items():
-            texts[key] = texts.get(key, "") + text
+    texts = transform.language_texts((transform.parse(f"<div>{f}</div>") for f in fragments), tag)
     metadata = " ".join(
         (translation.title, translation.subtitle, *translation.keywords, *translation.translators)
     )

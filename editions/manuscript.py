@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from editions.model import Language, Translation
-from editions.sections import FRONT_MATTER, Section, Span
+from editions.sections import FRONT_MATTER, Section, Span, span_text
 from editions.tracking import SectionState
 
 _NOTE = re.compile(r"\[\^([^\]\s^]+)\]")
@@ -88,13 +88,13 @@ def _copied(
     called: list[str] = []
     for state in subtree:
         for span in state.source.body:
-            text = _text(texts, span)
+            text = span_text(texts, span)
             called += _NOTE.findall(text)
             pieces.append(Piece(_renamed(text, source.tag), span.path, span.start))
     for label in dict.fromkeys(called):
         if label in notes:
             span = notes[label]
-            pieces.append(Piece(_renamed(_text(texts, span), source.tag), span.path, span.start))
+            pieces.append(Piece(_renamed(span_text(texts, span), source.tag), span.path, span.start))
     pieces.append(Piece(":::", head.location.path, head.location.line))
     return pieces
 
@@ -104,7 +104,7 @@ def _notes(ordered: list[SectionState], texts: dict[Path, str]) -> dict[str, Spa
     found = {}
     for state in ordered:
         for span in state.source.notes:
-            label = _NOTE.search(_text(texts, span))
+            label = _NOTE.search(span_text(texts, span))
             if label:
                 found[label.group(1)] = span
     return found
@@ -113,7 +113,3 @@ def _notes(ordered: list[SectionState], texts: dict[Path, str]) -> dict[str, Spa
 def _renamed(text: str, tag: str) -> str:
     """Copied notes get their own labels, so they never meet the translation's notes of the same name."""
     return _NOTE.sub(lambda match: f"[^{tag}:{match.group(1)}]", text)
-
-
-def _text(texts: dict[Path, str], span: Span) -> str:
-    return "\n".join(texts[span.path].splitlines()[span.start - 1 : span.end - 1])

@@ -10,15 +10,14 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from editions import catalogs
-from editions.catalogs import compile_catalogs
+from editions.catalogs import compile_catalogs, label_warnings
 from editions.discover import discover_reports
 from editions.edition import build_edition
 from editions.errors import EditionsError
 from editions.fingerprint import fingerprint_editions
 from editions.landing import write_landing_pages
 from editions.manifest import read_fingerprints, write_manifest
-from editions.model import EditionResult, Job, Language, Project, Site
+from editions.model import EditionResult, Job, Project, Site
 from editions.plan import Selection, check_selection, is_current, plan_editions
 from editions.progress import Progress
 from editions.publish import publish_edition, staging_root
@@ -54,14 +53,14 @@ def build(
     problems += check_selection(project, selection, broken)
     fingerprints = read_fingerprints(site.output_dir)
     planned = plan_editions(project, selection, epoch, fingerprint_editions(project))
-    refused = [(job, release_problem(job)) for job in planned] if selection.release else []
-    refused = [(job, why) for job, why in refused if why]
+    refused = [(job, why) for job in planned if selection.release and (why := release_problem(job))]
     planned = [job for job in planned if job.name not in {job.name for job, _ in refused}]
-    jobs = [job for job in planned if selection.force or not is_current(job, fingerprints)]
-    outcome = BuildReport(
-        problems=problems, current=[job for job in planned if job not in jobs], refused=refused
+    current = [job for job in planned if not selection.force and is_current(job, fingerprints)]
+    jobs = [job for job in planned if job not in current]
+    outcome = BuildReport(problems=problems, current=current, refused=refused)
+    outcome.warnings += label_warnings(
+        site.locales_dir, site.root, {job.translation.language for job in jobs}
     )
-    outcome.warnings += label_warnings(site, {job.translation.language for job in jobs})
     progress.start(jobs)
     for result in run_jobs(jobs, workers, staging_root(site.output_dir), progress):
         if result.ok:
@@ -74,25 +73,6 @@ def build(
         write_landing_pages(project)
         write_manifest(project, site.output_dir, fingerprints)
     return outcome
-
-
-def label_warnings(site: Site, languages: set[Language]) -> list[str]:
-    """One warning per language whose catalog lacks labels: they show in English in its editions."""
-    if not catalogs.template_path(site.locales_dir).exists():
-        return []
-    warnings = []
-    for language in sorted(languages, key=lambda language: language.tag):
-        path = catalogs.catalog_path(site.locales_dir, language.locale)
-        if language.locale.split("_")[0] == "en" or not path.exists():
-            continue  # English needs no translation; a missing catalog fails its editions with a hint
-        missing = catalogs.catalog_status(site.locales_dir, language.locale).untranslated
-        if missing:
-            warnings.append(
-                f"{path.relative_to(site.root)}: warning: {len(missing)} labels are not translated into "
-                f"'{language.tag}' and show in English: {', '.join(repr(m) for m in missing)}; "
-                "translate them there (`python3 build.py i18n status` lists every catalog)"
-            )
-    return warnings
 
 
 def run_jobs(jobs: list[Job], workers: int, staging: Path, progress: Progress) -> Iterator[EditionResult]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from editions.model import Job
-from editions.tracking import TranslationStatus
+from editions.tracking import SectionState
 
 
 def release_problem(job: Job) -> str:
@@ -16,10 +16,10 @@ def release_problem(job: Job) -> str:
     policy = job.report.release or job.site.release
     refused = [state for state in ("missing", "stale") if getattr(policy, state) == "refuse"]
     lines = [
-        f"  {state} section '{section_id}'"
-        + (f" ({where})" if (where := _where(status, section_id, state, job.site.root)) else "")
+        f"  {section.state} section '{section.id}' ({_where(section, job.site.root)})"
         for state in refused
-        for section_id in status.ids(state)
+        for section in status.sections
+        if section.state == state
     ]
     if not lines:
         return ""
@@ -31,8 +31,7 @@ def release_problem(job: Job) -> str:
     )
 
 
-def _where(status: TranslationStatus, section_id: str, state: str, root: Path) -> str:
+def _where(section: SectionState, root: Path) -> str:
     """Where to look: the translated section when it is stale, the source's when it is missing."""
-    section = next(s for s in status.sections if s.id == section_id)
-    place = section.translation if state == "stale" and section.translation else section.source
-    return str(place.location.relative(root)) if place is not None else ""
+    place = section.translation if section.state == "stale" and section.translation else section.source
+    return str(place.location.relative(root))

@@ -130,7 +130,7 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
     for section_id, level, title, path, line in headings:
         body = tuple(span for span in bodies[section_id] if span.end > span.start)
         own_notes = tuple(n.span for n in notes if owner.get(n.label) == section_id)
-        text = "\n".join(_lines(sources, span) for span in (*body, *own_notes))
+        text = "\n".join(span_text(sources, span) for span in (*body, *own_notes))
         sections.append(
             Section(
                 id=section_id,
@@ -149,14 +149,6 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
 def fingerprint(text: str) -> str:
     """A short hash of `text` that ignores every difference in whitespace."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:16]
-
-
-def note_labels(section: Section, texts: dict[Path, str]) -> list[str]:
-    """The footnote labels a section calls or defines, for renaming them when it is copied."""
-    labels = []
-    for span in (*section.body, *section.notes):
-        labels += _NOTE_CALL.findall(_lines(texts, span)) + _NOTE_DEFINITION.findall(_lines(texts, span))
-    return list(dict.fromkeys(labels))
 
 
 def _front_matter(path: Path, lines: list[str]) -> tuple[Section | None, int]:
@@ -193,5 +185,6 @@ def _note_owners(calls: dict[str, list[str]], order: list[str]) -> dict[str, str
     return owners
 
 
-def _lines(texts: dict[Path, str], span: Span) -> str:
+def span_text(texts: dict[Path, str], span: Span) -> str:
+    """The lines of `span`, from the texts of its files."""
     return "\n".join(texts[span.path].splitlines()[span.start - 1 : span.end - 1])

@@ -12,13 +12,12 @@ with; `editions i18n accept` writes it. Comparing it with today's source gives e
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from editions.config import read_toml
 from editions.errors import ConfigError, SourceLocation
+from editions.publish import write_atomic
 from editions.sections import FRONT_MATTER, Section
 
 RECORD_SUFFIX = ".translation.toml"
@@ -159,8 +158,4 @@ def write_record(path: Path, source_tag: str, record: dict[str, str], order: lis
         "[sections]",
     ]
     lines += [f'"{section_id}" = "{record[section_id]}"' for section_id in order if section_id in record]
-    with tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp"
-    ) as target:
-        target.write("\n".join(lines) + "\n")
-    os.replace(target.name, path)
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))

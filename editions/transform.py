@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -128,10 +128,10 @@ def add_notices(root: HtmlElement, notices: Mapping[str, str], tag: str) -> None
         heading.addnext(notice)
 
 
-def language_texts(root: HtmlElement, tag: str) -> dict[tuple[str, str], str]:
-    """The text under `root` by (language, role): role "heading" inside h1–h6, else "body".
+def language_texts(roots: Iterable[HtmlElement], tag: str) -> dict[tuple[str, str], str]:
+    """The text under `roots` by (language, role): role "heading" inside h1–h6, else "body".
 
-    `tag` is the language of `root` unless it says otherwise; `lang` attributes below it switch.
+    `tag` is the language of each root unless it says otherwise; `lang` attributes below it switch.
     """
     parts: dict[tuple[str, str], list[str]] = {}
 
@@ -145,7 +145,8 @@ def language_texts(root: HtmlElement, tag: str) -> dict[tuple[str, str], str]:
                 walk(child, language, role)
             parts[key].append(child.tail or "")
 
-    walk(root, tag, "body")
+    for root in roots:
+        walk(root, tag, "body")
     return {key: "".join(texts) for key, texts in parts.items()}
 
 

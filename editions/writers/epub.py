@@ -23,11 +23,8 @@ def write_epub(context: EditionContext) -> tuple[Path, ...]:
     job = context.job
     book = _book(context)
     pages = _pages(context, book)
-    texts: dict[str, str] = {}
-    for page in pages:
-        root = transform.parse(f"<div>{page.content}</div>")
-        for language, text in transform.by_language(transform.language_texts(root, page.lang)).items():
-            texts[language] = texts.get(language, "") + text
+    roots = (transform.parse(f"<div>{page.content}</div>") for page in pages)
+    texts = transform.by_language(transform.language_texts(roots, job.translation.language.tag))
     _add_style(context, book, pages, texts)
     book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
     buffer = io.BytesIO()

@@ -29,7 +29,7 @@ def write_html(context: EditionContext) -> tuple[Path, ...]:
     page_path = context.format_target(Format.HTML)
     page_path.write_bytes(page.encode("utf-8"))
     written.append(page_path.relative_to(context.staging))
-    texts = transform.language_texts(transform.parse_page(page), context.job.translation.language.tag)
+    texts = transform.language_texts([transform.parse_page(page)], context.job.translation.language.tag)
     fonts = subset_fonts(context.fonts, transform.by_language(texts), "woff2")
     written += [_write(context, f"assets/fonts/{font.name}", font.data) for font in fonts]
     css = font_face_css(fonts, "fonts/") + context.fonts.css()
