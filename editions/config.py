@@ -12,6 +12,7 @@ from typing import Any
 from editions.errors import ConfigError, SourceLocation
 from editions.i18n import parse_language
 from editions.model import Cover, Format, ReleasePolicy, Site
+from editions.plaintext import markup_problem
 
 _REPORT_KEYS = {
     "source_language",
@@ -43,7 +44,7 @@ def load_site(root: Path, output: Path | None = None) -> Site:
             SourceLocation(path),
         )
     try:
-        return Site(
+        site = Site(
             root=root,
             reports_dir=root / settings.get("reports", "reports"),
             templates_dir=root / settings.get("templates", "templates"),
@@ -57,6 +58,11 @@ def load_site(root: Path, output: Path | None = None) -> Site:
         )
     except KeyError as missing:
         raise ConfigError(f"[tool.editions] needs the setting {missing}", SourceLocation(path)) from None
+    for key in ("name", "publisher"):
+        problem = markup_problem(str(settings[key]))
+        if problem:
+            raise ConfigError(f"[tool.editions] {key} {problem}", SourceLocation(path))
+    return site
 
 
 def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None:
@@ -149,7 +155,13 @@ class _Checker:
         if not isinstance(value, str) or not value.strip():
             self.fail(key, f"'{key}' is required and must be a non-empty text, e.g. {key} = \"…\"")
             return ""
-        return value.strip()
+        return self._plain(key, value.strip())
+
+    def _plain(self, key: str, value: str) -> str:
+        problem = markup_problem(value)
+        if problem:
+            self.fail(key, f"'{key}' {problem}")
+        return value
 
     def texts(self, data: dict, key: str, required: bool) -> tuple[str, ...]:
         value = data.get(key, None if required else [])
@@ -160,7 +172,7 @@ class _Checker:
         ):
             self.fail(key, f"'{key}' must be a list of names, e.g. {key} = [\"Protection International\"]")
             return ()
-        return tuple(v.strip() for v in value)
+        return tuple(self._plain(key, v.strip()) for v in value)
 
     def date(self, data: dict, key: str) -> dt.date:
         value = data.get(key)

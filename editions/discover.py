@@ -12,6 +12,7 @@ from editions.config import ReportSettings, load_report_settings
 from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
 from editions.i18n import parse_language
 from editions.model import Report, Translation
+from editions.plaintext import markup_problem
 from editions.sections import read_sections
 from editions.tracking import compare, read_record, record_path
 
@@ -197,3 +198,10 @@ def _check_front_matter(meta: dict, path: Path, lines: list[str]) -> None:
         value = meta.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
             raise SourceError(f"'{key}:' must be a list, e.g. {key}: [first, second]", where(key))
+    # The abstract is Markdown, converted by pandoc like the body; the other keys are plain text.
+    for key in ("title", "subtitle", "translators", "keywords"):
+        values = meta.get(key) or ()
+        for value in [values] if isinstance(values, str) else values:
+            problem = markup_problem(value)
+            if problem:
+                raise SourceError(f"'{key}:' {problem}", where(key))

@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from editions.convert.sanitize import sanitize
 from editions.errors import ErrorGroup, SourceError, SourceLocation
 from editions.i18n import parse_language
 from editions.markdown import locate
@@ -32,9 +33,11 @@ def build_document(
 ) -> tuple[Document, list[str]]:
     """Parse pandoc's output; return the Document and the image sources it uses, in reading order."""
     tree = lxml_html.fromstring(f"<div>{html}</div>")
+    # First, so that nothing outside the allow-list reaches the checks below or any writer.
+    refused = sanitize(tree, lambda needle: locate(files, needle))
     abstract = tree.get_element_by_id("editions-abstract")
     body = tree.get_element_by_id("editions-body")
-    errors = _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
+    errors = refused + _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
     errors += _set_directions(tree, files, language)
     chapters, stray = _chapters(body)
     if next(abstract.iter("img"), None) is not None:

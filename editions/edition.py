@@ -47,7 +47,11 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
             errors=tuple(e.render(job.site.root) for e in flatten(error)),
             seconds=time.perf_counter() - started,
         )
-    except Exception:  # a bug, not the author's fault: keep the traceback for the summary
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a bug, not the author's fault: keep the traceback for the summary
+        # BaseException too: WeasyPrint's FatalURLFetchingError is one, and it must stop this edition
+        # only, never the whole build.
         shutil.rmtree(staging, ignore_errors=True)
         return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
     finally:

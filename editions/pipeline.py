@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import shutil
+import traceback
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,12 +86,22 @@ def run_jobs(jobs: list[Job], workers: int, staging: Path, progress: Progress) -
     with context.Manager() as manager:
         events = manager.Queue()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            pending = {pool.submit(build_edition, job, staging, _QueueReporter(events)) for job in jobs}
+            reporter = _QueueReporter(events)
+            submitted = {pool.submit(build_edition, job, staging, reporter): job for job in jobs}
+            pending = set(submitted)
             while pending:
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 _drain(events, progress)
                 for future in done:
-                    yield future.result()
+                    yield _result(future, submitted[future])
+
+
+def _result(future: Future, job: Job) -> EditionResult:
+    """The worker's result; a worker that died (out of memory, killed) fails its edition only."""
+    try:
+        return future.result()
+    except Exception:
+        return EditionResult(job, bug=traceback.format_exc())
 
 
 class _QueueReporter:

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import jinja2
 from babel.support import Translations
+from lxml import html as lxml_html
 
 from editions import i18n
+from editions.convert.sanitize import audit_markup
 from editions.errors import RenderError, SourceLocation
+from editions.fetcher import mount_url
 from editions.model import Language
 
 
@@ -36,15 +39,38 @@ def make_environment(
 
 
 def render(environment: jinja2.Environment, name: str, **context: object) -> str:
-    """Render template `name`; a template mistake becomes a RenderError at its file and line."""
+    """Render template `name`; a template mistake becomes a RenderError at its file and line.
+
+    A page that could run a script or fetch from elsewhere is refused, whatever put it there.
+    """
     try:
-        return environment.get_template(name).render(**context)
+        text = environment.get_template(name).render(**context)
     except jinja2.TemplateSyntaxError as error:
         raise RenderError(
             f"template syntax: {error.message}", SourceLocation(Path(error.filename or name), error.lineno)
         ) from None
     except jinja2.TemplateError as error:
         raise RenderError(f"template: {error}", _template_frame(name)) from None
+    problems = _audit(name, text)
+    if problems:
+        raise RenderError(
+            f"the page would contain {problems[0]}; it was refused so that it never reaches readers"
+            + (f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""),
+            SourceLocation(Path(name)),
+        )
+    return text
+
+
+def _audit(name: str, text: str) -> list[str]:
+    if not name.endswith((".html", ".xhtml", ".svg")):
+        return []
+    # The HTML parser reads XHTML and SVG templates too, even those that are fragments of a page.
+    page = lxml_html.document_fromstring(text.encode("utf-8"), parser=_PARSER)
+    # The print page names its files on the PDF renderer's sandboxed host, which only serves them.
+    return audit_markup(page, own=mount_url("edition"))
+
+
+_PARSER = lxml_html.HTMLParser(encoding="utf-8")
 
 
 def _template_frame(name: str) -> SourceLocation:

@@ -10,6 +10,7 @@ from pathlib import Path
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.pdf.fonts import Font
+from weasyprint.urls import FatalURLFetchingError
 
 from editions import templating, transform
 from editions.errors import RenderError, SourceLocation
@@ -41,11 +42,18 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
     )
     fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
     target = context.format_target(Format.PDF)
-    with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
-        document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-        if complete_text_mappings(document.fonts.values()):
+    try:
+        with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
+            document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+            if complete_text_mappings(document.fonts.values()):
+                pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    except FatalURLFetchingError as refused:  # a BaseException: it must fail this edition, nothing more
+        raise RenderError(
+            f"the PDF renderer was refused a file ({refused}): templates and stylesheets may use only "
+            "files of templates/ and of the edition",
+            SourceLocation(Path("print/book.html")),
+        ) from None
     errors += foreign_fonts(document.fonts.values(), context.fonts)
     if errors:
         raise RenderError(

@@ -1,0 +1,1 @@
+"""Convert: pandoc (the only caller), its output checked against an allow-list, and the Document."""
