@@ -11,7 +11,8 @@ const axeSource = require("fs").readFileSync(path.join(modules, "axe-core", "axe
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
            "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  const context = await browser.newContext();
+  // Our pages forbid scripts (Content-Security-Policy); axe is injected by the checker, not the page.
+  const context = await browser.newContext({ bypassCSP: true });
   // The pages must work offline: anything but a local file is refused.
   await context.route("**/*", (route) =>
     route.request().url().startsWith("file:") ? route.continue() : route.abort());
