@@ -179,7 +179,7 @@ def test_workflows_checks_run_the_linters_the_tests_and_the_translation_status()
     assert set(workflow["on"]) == {"pull_request", "push"}
     assert workflow["on"]["push"] == {"branches": ["main"]}
     assert workflow["concurrency"] == {
-        "group": "checks-${{ github.event.pull_request.number || github.ref }}",
+        "group": "checks-${{ github.event.pull_request.number || github.sha }}",
         "cancel-in-progress": "${{ github.event_name == 'pull_request' }}",
     }
     lines = [line.strip() for job in workflow["jobs"].values() for line in scripts(job).splitlines()]
