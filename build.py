@@ -4,6 +4,6 @@ from editions.bootstrap import ensure_environment
 
 if __name__ == "__main__":  # worker processes import this file too; only the parent builds
     ensure_environment("build")
-    from editions.cli import main
+    from editions.cli.main import main
 
     raise SystemExit(main())

@@ -9,15 +9,16 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from editions import i18n, markdown
-from editions.coverage import check_coverage
-from editions.document import CaptionLabels, build_document
+from editions import i18n
+from editions.convert import markdown
+from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten
-from editions.fonts import load_fonts
-from editions.images import prepare_images
 from editions.model import EditionResult, Job
-from editions.templating import make_environment
+from editions.prepare.coverage import check_coverage
+from editions.prepare.fonts import load_fonts
+from editions.prepare.images import prepare_images
 from editions.writers import EditionContext, writers
+from editions.writers.templating import make_environment
 
 Reporter = Callable[[str, str], None]
 

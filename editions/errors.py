@@ -23,6 +23,15 @@ class SourceLocation:
         return self
 
 
+def locate(files: tuple[Path, ...], needle: str) -> SourceLocation:
+    """The first place `needle` is written in `files`, for errors found after pandoc lost positions."""
+    for path in files:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if needle in line:
+                return SourceLocation(path, number)
+    return SourceLocation(files[0])
+
+
 class EditionsError(Exception):
     """A problem in the user's sources or settings, reported without a traceback."""
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from editions.tracking import TranslationStatus
+    from editions.i18n.tracking import TranslationStatus
 
 
 class Format(enum.Enum):

@@ -10,19 +10,22 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from editions.catalogs import compile_catalogs, label_warnings
-from editions.discover import discover_reports
 from editions.edition import build_edition
 from editions.errors import EditionsError
-from editions.fingerprint import fingerprint_editions
-from editions.landing import write_landing_pages
-from editions.manifest import read_fingerprints, write_manifest
+from editions.i18n.catalogs import compile_catalogs, label_warnings
+from editions.i18n.release import release_problem
 from editions.model import EditionResult, Job, Project, Site
 from editions.plan import Selection, check_selection, is_current, plan_editions
-from editions.progress import Progress
-from editions.publish import publish_edition, staging_root
-from editions.release import release_problem
+from editions.plan.fingerprint import fingerprint_editions
+from editions.publish.landing import write_landing_pages
+from editions.publish.manifest import read_fingerprints, write_manifest
+from editions.publish.staging import publish_edition, staging_root
+from editions.sources.discover import discover_reports
+
+if TYPE_CHECKING:  # the console is the caller's: the pipeline only reports to it
+    from editions.cli.progress import Progress
 
 
 @dataclass

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from conftest import run
 
-from editions.config import load_site
+from editions.cli.progress import LiveProgress, make_progress
 from editions.model import Format
 from editions.pipeline import build
 from editions.plan import Selection
-from editions.progress import LiveProgress, make_progress
+from editions.sources.config import load_site
 
 
 def test_cli_summary_names_editions_time_and_place(sample: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from editions.config import contrast, identifier_problem, load_report_settings
+from editions.sources.config import contrast, identifier_problem, load_report_settings
 
 
 def test_config_isbn_check_digit_is_verified() -> None:

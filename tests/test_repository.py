@@ -17,8 +17,8 @@ from checkers import ace_file, axe_pages, epubcheck_file, pdf_fonts, pdf_text, q
 from conftest import command
 from lxml import html as lxml_html
 
-from editions.discover import discover_reports
 from editions.i18n import load_translations
+from editions.sources.discover import discover_reports
 
 EDITIONS = {
     "la-lucha": ["fr", "en"],

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError
 
-from editions.fetcher import SandboxFetcher, mount_url
+from editions.writers.fetcher import SandboxFetcher, mount_url
 
 
 def _add_to_source(sample: Path, markdown: str) -> None:

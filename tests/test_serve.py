@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import threading
+import urllib.error
 import urllib.request
 from pathlib import Path
 
-from editions.config import load_site
+import pytest
+
+from editions.cli.progress import Progress
+from editions.cli.serve import (
+    RELOAD_PATH,
+    RELOAD_SCRIPT,
+    RELOAD_TAG,
+    VERSION_PATH,
+    Preview,
+    make_server,
+    watched_state,
+)
 from editions.plan import Selection
-from editions.progress import Progress
-from editions.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, make_server, watched_state
+from editions.sources.config import load_site
 
 
-def _get(port: int, path: str) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+def _get(port: int, path: str, host: str = "") -> str:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host} if host else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
         return response.read().decode("utf-8")
 
 
@@ -28,8 +40,20 @@ def test_serve_preview_reloads_after_an_edit(sample: Path, tmp_path: Path) -> No
     try:
         port = server.server_address[1]
         page = _get(port, "/sample/en/")
-        assert RELOAD_SCRIPT in page and "Sample report on collective protection" in page
+        assert RELOAD_TAG in page and "Sample report on collective protection" in page
+        # The page's policy forbids scripts; the preview's copy allows its own probe, and only that.
+        assert "default-src 'none'; img-src 'self' data:" in page and "script-src 'self'" in page
+        assert _get(port, RELOAD_PATH) == RELOAD_SCRIPT
         assert _get(port, VERSION_PATH) == "1"
+        for host in ("localhost", f"localhost:{port}", "[::1]", f"[::1]:{port}"):
+            assert "Sample report" in _get(port, "/sample/en/", host)
+        for host in ("attacker.example", f"attacker.example:{port}", "127.0.0.1.attacker.example"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _get(port, "/sample/en/", host)
+            assert refused.value.code == 403
+        with pytest.raises(urllib.error.HTTPError) as listing:
+            _get(port, "/sample/en/assets/")
+        assert listing.value.code == 404
         before = watched_state(site)
         source = sample / "reports" / "sample" / "en.md"
         source.write_text(

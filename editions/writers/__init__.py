@@ -10,10 +10,11 @@ import jinja2
 from babel.support import Translations
 from markupsafe import Markup
 
-from editions import i18n, transform
-from editions.fonts import FontSet
+from editions import i18n
 from editions.model import Document, Format, Job
-from editions.sections import FRONT_MATTER
+from editions.prepare import transform
+from editions.prepare.fonts import FontSet
+from editions.sources.sections import FRONT_MATTER
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,12 @@ from pathlib import Path
 from ebooklib import epub
 from markupsafe import Markup
 
-from editions import templating, transform
-from editions.cover import render_cover
 from editions.errors import RenderError, SourceLocation
-from editions.fonts import font_face_css, subset_fonts
 from editions.model import Chapter, Format
-from editions.writers import EditionContext
+from editions.prepare import transform
+from editions.prepare.cover import render_cover
+from editions.prepare.fonts import font_face_css, subset_fonts
+from editions.writers import EditionContext, templating
 
 
 def write_epub(context: EditionContext) -> tuple[Path, ...]:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from editions import templating, transform
-from editions.fonts import font_face_css, subset_fonts
 from editions.model import Format
-from editions.writers import EditionContext
+from editions.prepare import transform
+from editions.prepare.fonts import font_face_css, subset_fonts
+from editions.writers import EditionContext, templating
 
 
 def write_html(context: EditionContext) -> tuple[Path, ...]:

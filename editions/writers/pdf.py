@@ -12,12 +12,12 @@ from weasyprint import HTML
 from weasyprint.pdf.fonts import Font
 from weasyprint.urls import FatalURLFetchingError
 
-from editions import templating, transform
 from editions.errors import RenderError, SourceLocation
-from editions.fetcher import SandboxFetcher, mount_url
-from editions.fonts import Face, FontSet
 from editions.model import Format
-from editions.writers import EditionContext
+from editions.prepare import transform
+from editions.prepare.fonts import Face, FontSet
+from editions.writers import EditionContext, templating
+from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.pdf_access import complete_text_mappings, tagged_languages
 
 

@@ -45,7 +45,7 @@ def plan_editions(
 ) -> list[Job]:
     """One Job per selected edition; `epoch` (SOURCE_DATE_EPOCH) overrides each report's own date.
 
-    `fingerprints` gives each edition's input hash by `slug/lang` (see editions.fingerprint).
+    `fingerprints` gives each edition's input hash by `slug/lang` (see editions.plan.fingerprint).
     """
     formats = selection.formats or tuple(Format)
     jobs = []

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from editions.i18n.tracking import SectionState
 from editions.model import Job
-from editions.tracking import SectionState
 
 
 def release_problem(job: Job) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from editions import transform
-from editions.errors import SourceError
-from editions.fonts import FontSet, uncovered
-from editions.markdown import locate
+from editions.errors import SourceError, locate
 from editions.model import Document, Translation
+from editions.prepare import transform
+from editions.prepare.fonts import FontSet, uncovered
 
 _MAX_REPORTED = 5  # one wrong paste can bring dozens of characters; the first few say enough
 

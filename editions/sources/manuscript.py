@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from editions.i18n.tracking import SectionState
 from editions.model import Language, Translation
-from editions.sections import FRONT_MATTER, Section, Span, span_text
-from editions.tracking import SectionState
+from editions.sources.sections import FRONT_MATTER, Section, Span, span_text
 
 _NOTE = re.compile(r"\[\^([^\]\s^]+)\]")
 

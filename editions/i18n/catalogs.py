@@ -19,7 +19,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.model import Language
-from editions.publish import write_atomic
+from editions.storage import write_atomic
 
 DOMAIN = "messages"
 PROJECT = ("editions", "0.1")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from editions import __version__
 from editions.model import Project
-from editions.publish import write_atomic
+from editions.storage import write_atomic
 
 NAME = "manifest.json"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from editions.model import Project
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the engine's code, every stage
 
 
 def fingerprint_editions(project: Project) -> dict[str, str]:

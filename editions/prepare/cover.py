@@ -6,9 +6,9 @@ import textwrap
 
 import jinja2
 
-from editions import templating
-from editions.fonts import FontSet
 from editions.model import Report, Translation
+from editions.prepare.fonts import FontSet
+from editions.writers import templating
 
 _TITLE_WIDTH = 1000  # px of the 1200 px wide cover that text may use
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pypandoc
 
-from editions.errors import ErrorGroup, SourceError, SourceLocation
-from editions.manuscript import Piece, assemble
+from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.model import Job
+from editions.sources.manuscript import Piece, assemble
 
 FILTERS = Path(__file__).parent / "filters"
 
@@ -127,15 +127,6 @@ def edition_files(job: Job) -> tuple[Path, ...]:
     if translation.status is not None and translation.status.fallbacks:
         return (*translation.files, *job.report.source.files)
     return translation.files
-
-
-def locate(files: tuple[Path, ...], needle: str) -> SourceLocation:
-    """The first place `needle` is written in `files`, for errors found after pandoc lost positions."""
-    for path in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if needle in line:
-                return SourceLocation(path, number)
-    return SourceLocation(files[0])
 
 
 def _name(path: Path | None) -> str:

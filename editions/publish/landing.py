@@ -9,13 +9,14 @@ import jinja2
 from lxml import html as lxml_html
 from markupsafe import Markup
 
-from editions import i18n, templating
-from editions.cover import render_cover
-from editions.fonts import load_fonts
+from editions import i18n
 from editions.i18n import parse_language
 from editions.model import Format, Project, Report, Translation, edition_file
-from editions.publish import write_atomic
-from editions.templating import make_environment
+from editions.prepare.cover import render_cover
+from editions.prepare.fonts import load_fonts
+from editions.storage import write_atomic
+from editions.writers import templating
+from editions.writers.templating import make_environment
 
 
 @dataclass(frozen=True)

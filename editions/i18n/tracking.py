@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from editions.config import read_toml
 from editions.errors import ConfigError, SourceLocation
-from editions.publish import write_atomic
-from editions.sections import FRONT_MATTER, Section
+from editions.sources.config import read_toml
+from editions.sources.sections import FRONT_MATTER, Section
+from editions.storage import write_atomic
 
 RECORD_SUFFIX = ".translation.toml"
 STATES = ("current", "stale", "missing", "orphaned")

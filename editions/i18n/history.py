@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from editions.errors import EditionsError
-from editions.sections import Section, split_sections
+from editions.sources.sections import Section, split_sections
 
 _MAX_DIFF_LINES = 14
 

@@ -11,9 +11,8 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from editions.convert.sanitize import sanitize
-from editions.errors import ErrorGroup, SourceError, SourceLocation
+from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.i18n import parse_language
-from editions.markdown import locate
 from editions.model import Chapter, Document, Heading, Language
 
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")

@@ -7,15 +7,14 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from editions import catalogs
-from editions.config import load_site
-from editions.discover import discover_reports, load_report
 from editions.errors import ConfigError, ErrorGroup
-from editions.history import History
-from editions.i18n import parse_language
+from editions.i18n import catalogs, parse_language
+from editions.i18n.history import History
+from editions.i18n.tracking import STATES, SectionState, accepted, write_record
 from editions.model import Report, Site, Translation
-from editions.sections import FRONT_MATTER, Section, read_sections
-from editions.tracking import STATES, SectionState, accepted, write_record
+from editions.sources.config import load_site
+from editions.sources.discover import discover_reports, load_report
+from editions.sources.sections import FRONT_MATTER, Section, read_sections
 
 
 def add_commands(commands: argparse._SubParsersAction, root: Path) -> None:

@@ -9,8 +9,7 @@ from pathlib import Path
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
-from editions.errors import ErrorGroup, SourceError
-from editions.markdown import locate
+from editions.errors import ErrorGroup, SourceError, locate
 from editions.model import Image
 
 # Wider images only cost readers bandwidth: 2000 px fills an A4 page at 240 dpi.

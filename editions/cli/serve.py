@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -11,18 +12,25 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from editions.cli.progress import Progress
 from editions.model import Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
-from editions.progress import Progress
 
 VERSION_PATH = "/__editions/version"
-# Injected into pages as they are served, never written to output/: the published editions need no script.
+RELOAD_PATH = "/__editions/reload.js"
+# Served beside pages, never written to output/: the published editions run no script. The pages'
+# Content-Security-Policy forbids scripts, so the preview's copy of a page allows this one file.
 RELOAD_SCRIPT = (
-    "<script>(function(){var seen=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
+    "(function(){var seen=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
     ".then(function(r){return r.text();}).then(function(v){if(seen!==null&&v!==seen){location.reload();}"
-    "seen=v;}).catch(function(){});},1000);})();</script>"
+    "seen=v;}).catch(function(){});},1000);})();"
 )
+RELOAD_TAG = f'<script src="{RELOAD_PATH}"></script>'
+_POLICY = re.compile(rb'(http-equiv="Content-Security-Policy" content=")([^"]*)"')
+# Names under which a browser on this machine reaches the preview. Any other Host header is a page
+# elsewhere that resolved its own name to 127.0.0.1 (DNS rebinding) to read the drafts: refused.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 class Preview:
@@ -101,15 +109,24 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Answer the version probe, inject the reload script into pages, serve everything else as is."""
+        if _host_name(self.headers.get("Host", "")) not in LOCAL_HOSTS:
+            return self.send_error(HTTPStatus.FORBIDDEN, "the preview answers only on this machine")
         if self.path == VERSION_PATH:
             return self._send(str(self.preview.version).encode(), "text/plain")
+        if self.path == RELOAD_PATH:
+            return self._send(RELOAD_SCRIPT.encode(), "text/javascript")
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
         if path.suffix == ".html" and path.is_file():
-            page = path.read_bytes().replace(b"</body>", RELOAD_SCRIPT.encode() + b"</body>", 1)
+            page = path.read_bytes().replace(b"</body>", RELOAD_TAG.encode() + b"</body>", 1)
+            page = _POLICY.sub(rb"\1\2; script-src 'self'; connect-src 'self'\"", page, count=1)
             return self._send(page, "text/html; charset=utf-8")
         return super().do_GET()
+
+    def list_directory(self, path: str):
+        """No listings: a folder without index.html is not part of the site."""
+        self.send_error(HTTPStatus.NOT_FOUND, "no such page")
 
     def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(HTTPStatus.OK)
@@ -121,3 +138,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the console for build messages."""
+
+
+def _host_name(header: str) -> str:
+    """The host of a Host header without its port: `localhost:8000` → `localhost`, `[::1]:80` → `[::1]`."""
+    name = header.strip().lower()
+    if name.startswith("["):
+        return name[: name.find("]") + 1]
+    return name.partition(":")[0]

@@ -12,7 +12,7 @@ from typing import Any
 from editions.errors import ConfigError, SourceLocation
 from editions.i18n import parse_language
 from editions.model import Cover, Format, ReleasePolicy, Site
-from editions.plaintext import markup_problem
+from editions.sources.plaintext import markup_problem
 
 _REPORT_KEYS = {
     "source_language",
@@ -53,7 +53,7 @@ def load_site(root: Path, output: Path | None = None) -> Site:
             name=str(settings["name"]),
             publisher=str(settings["publisher"]),
             language=str(settings.get("language", "en")),
-            release=release_policy(settings.get("release", {}), path, "[tool.editions.release]")
+            release=release_policy(settings.get("release", {}), path, "[tool.editions.i18n.release]")
             or ReleasePolicy(),
         )
     except KeyError as missing:

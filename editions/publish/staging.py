@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from editions.model import EditionResult, Format
@@ -28,12 +27,3 @@ def publish_edition(result: EditionResult, output_dir: Path) -> None:
         for stale in (p for p in assets.rglob("*") if p.is_file() and p not in keep):
             stale.unlink()
     shutil.rmtree(result.staging_dir, ignore_errors=True)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `path` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-        handle.write(data)
-    os.chmod(handle.name, 0o644)
-    os.replace(handle.name, path)

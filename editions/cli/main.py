@@ -10,16 +10,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from editions import i18n_cli
-from editions.config import load_site
+from editions.cli import i18n as i18n_cli
+from editions.cli.progress import make_progress
+from editions.cli.serve import Preview, serve
 from editions.errors import EditionsError, flatten
 from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
-from editions.progress import make_progress
-from editions.serve import Preview, serve
+from editions.sources.config import load_site
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,8 +12,8 @@ from lxml import html as lxml_html
 from editions import i18n
 from editions.convert.sanitize import audit_markup
 from editions.errors import RenderError, SourceLocation
-from editions.fetcher import mount_url
 from editions.model import Language
+from editions.writers.fetcher import mount_url
 
 
 def make_environment(

@@ -12,8 +12,8 @@ from babel.lists import format_list
 from babel.support import Translations
 from babel.units import format_unit
 
-from editions.catalogs import DOMAIN, catalog_path
 from editions.errors import ConfigError, SourceLocation
+from editions.i18n.catalogs import DOMAIN, catalog_path
 from editions.model import Language
 
 

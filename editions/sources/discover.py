@@ -8,13 +8,13 @@ from pathlib import Path
 
 import yaml
 
-from editions.config import ReportSettings, load_report_settings
 from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
 from editions.i18n import parse_language
+from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
-from editions.plaintext import markup_problem
-from editions.sections import read_sections
-from editions.tracking import compare, read_record, record_path
+from editions.sources.config import ReportSettings, load_report_settings
+from editions.sources.plaintext import markup_problem
+from editions.sources.sections import read_sections
 
 _FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
 _CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")

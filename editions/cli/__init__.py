@@ -1,0 +1,1 @@
+"""The command line: build, serve, plan, assemble, check and i18n; the only place that sets exit codes."""
