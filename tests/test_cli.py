@@ -6,8 +6,11 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from conftest import run
 
+import editions
+from editions.cli.main import main
 from editions.cli.progress import LiveProgress, make_progress
 from editions.model import Format
 from editions.pipeline import build
@@ -78,3 +81,26 @@ def test_cli_progress_on_a_terminal_redraws_lines_in_place(sample: Path) -> None
     assert final[0].startswith("✓ sample/en: built html in ") and final[1].startswith(
         "✓ sample/fr: built html in "
     )
+
+
+def test_cli_finds_the_project_from_the_current_folder_or_dash_c(
+    sample: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from editions.cli.main import main
+
+    inside = sample / "reports" / "sample"
+    monkeypatch.chdir(inside)
+    assert main(["i18n", "status"]) == 0
+    monkeypatch.chdir(tmp_path)
+    assert main(["-C", str(sample), "i18n", "status"]) == 0
+    assert main(["i18n", "status", "-C", str(sample)]) == 0
+    assert main(["i18n", "status"]) == 2  # no project in tmp_path or above
+
+
+def test_cli_version_and_program_name(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"editions {editions.__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert capsys.readouterr().out.startswith("usage: editions ")

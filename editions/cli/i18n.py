@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from collections.abc import Callable
 from typing import TextIO
 
 from editions.errors import ConfigError, ErrorGroup
@@ -17,10 +17,12 @@ from editions.sources.discover import discover_reports, load_report
 from editions.sources.sections import FRONT_MATTER, Section, read_sections
 
 
-def add_commands(commands: argparse._SubParsersAction, root: Path) -> None:
-    """Add `i18n` and its subcommands to the command line."""
+def add_commands(
+    commands: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add `i18n` and its subcommands to the command line; `common` adds the options every command has."""
     hidden = argparse.ArgumentParser(add_help=False)
-    hidden.add_argument("--root", type=Path, default=root, help=argparse.SUPPRESS)
+    common(hidden)
     i18n = commands.add_parser(
         "i18n",
         help="translations: status, accept; label catalogs: extract, update, compile, add",

@@ -10,6 +10,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from editions import __version__
 from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
@@ -17,18 +18,38 @@ from editions.errors import EditionsError, flatten
 from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
-from editions.sources.config import load_site
+from editions.sources.config import find_project, load_site
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+PROGRAM = "editions"
+COMMANDS = ("build", "serve", "plan", "assemble", "check", "i18n")
+# Options followed by a value, so that `--report check` is not taken for the `check` command.
+_VALUED = {
+    "--report",
+    "--lang",
+    "--format",
+    "--jobs",
+    "--output",
+    "--root",
+    "-C",
+    "--port",
+    "--edition",
+    "--shard",
+}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; 0 when everything asked for was done, 1 when an edition failed, 2 on bad usage."""
+def main(argv: Sequence[str] | None = None, project: Path | None = None) -> int:
+    """Run a command; 0 when everything asked for was done, 1 when an edition failed, 2 on bad usage.
+
+    The project is `-C DIR`, else `project` (build.py passes its own folder), else the nearest folder
+    at or above the current one whose pyproject.toml has [tool.editions].
+    """
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or (args[0].startswith("-") and args[0] not in ("-h", "--help")):
+    if _command_index(args) is None and not {"-h", "--help", "--version"} & set(args):
         args.insert(0, "build")
     options = _parser().parse_args(args)
     try:
+        given = getattr(options, "root", None)
+        options.root = (given or project or find_project(Path.cwd())).resolve()
         return options.run(options)
     except EditionsError as error:
         for problem in flatten(error):
@@ -36,13 +57,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _command_index(args: list[str]) -> int | None:
+    """Where the command is in `args`, or None when none is named (then the command is `build`)."""
+    for index, arg in enumerate(args):
+        if arg in COMMANDS and (index == 0 or args[index - 1] not in _VALUED):
+            return index
+    return None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=PROGRAM,
         description="Build Protection International's reports as HTML, PDF and EPUB editions in every "
-        "language. Without a command, builds; `build.py build --help` lists the build options.",
+        f"language. Without a command, builds; `{PROGRAM} build --help` lists the build options.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROGRAM} {__version__}")
+    _project_option(parser)
     common = argparse.ArgumentParser(add_help=False)
+    _project_option(common)
     common.add_argument(
         "--report",
         action="append",
@@ -83,7 +115,6 @@ def _parser() -> argparse.ArgumentParser:
         help="refuse editions whose translation breaks the release policy (by default: any missing or "
         "stale section) and build the others",
     )
-    common.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands")
     commands.add_parser("build", parents=[common], help="build editions (the default command)").set_defaults(
         run=_build
@@ -93,8 +124,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--port", type=int, default=8000, help="local port (default: 8000)")
     preview.set_defaults(run=_serve)
-    i18n_cli.add_commands(commands, ROOT)
+    i18n_cli.add_commands(commands, common=_project_option)
     return parser
+
+
+def _project_option(parser: argparse.ArgumentParser) -> None:
+    """-C DIR, on the program and on every command; a command's own default never hides the program's."""
+    parser.add_argument(
+        "-C",
+        "--root",
+        dest="root",
+        type=Path,
+        default=argparse.SUPPRESS,
+        metavar="DIR",
+        help="the project to work on (default: the nearest folder with a pyproject.toml for editions)",
+    )
 
 
 def _selection(options: argparse.Namespace) -> Selection:

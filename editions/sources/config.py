@@ -33,6 +33,18 @@ _RELEASE_VALUES = ("refuse", "allow")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+def find_project(start: Path) -> Path:
+    """The nearest folder at or above `start` whose pyproject.toml has a [tool.editions] table."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        path = folder / "pyproject.toml"
+        if path.is_file() and isinstance(read_toml(path).get("tool", {}).get("editions"), dict):
+            return folder
+    raise ConfigError(
+        f"no editions project in {start} or above it: run the command inside a project (a folder whose "
+        "pyproject.toml has a [tool.editions] table), or name one with -C DIR"
+    )
+
+
 def load_site(root: Path, output: Path | None = None) -> Site:
     """Settings from `root`/pyproject.toml; `output` overrides where editions are written."""
     path = root / "pyproject.toml"
