@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import shutil
 import time
 import traceback
@@ -13,7 +14,8 @@ from editions import i18n
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten
-from editions.model import EditionResult, Job
+from editions.model import Document, EditionResult, Job, Listing
+from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
 from editions.prepare.fonts import load_fonts
 from editions.prepare.images import prepare_images
@@ -21,6 +23,8 @@ from editions.writers import EditionContext, writers
 from editions.writers.templating import make_environment
 
 Reporter = Callable[[str, str], None]
+# Errors of the disk, not of the sources or of editions: the author is told so in a sentence.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResult:
@@ -28,24 +32,42 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
     started = time.perf_counter()
     staging = staging_root / job.basename
     work = staging_root / f"{job.basename}.work"
-    for folder in (staging, work):
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
     try:
+        for folder in (staging, work):
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
         context = _prepare(job, staging, work, report)
-        staged: list[Path] = []
+        # The cover of every edition, whatever its formats: the site's pages show it.
+        artifacts = [context.stage("cover.svg", context.cover_svg.encode("utf-8"), "cover")]
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
-                staged += write(context)
+                context = replace(context, done=tuple(artifacts))
+                artifacts += write(context)
         return EditionResult(
-            job, staged=tuple(staged), staging_dir=staging, seconds=time.perf_counter() - started
+            job,
+            artifacts=tuple(artifacts),
+            listing=listing(job, context.document),
+            staging_dir=staging,
+            seconds=time.perf_counter() - started,
         )
     except EditionsError as error:
         shutil.rmtree(staging, ignore_errors=True)
         return EditionResult(
             job,
             errors=tuple(e.render(job.site.root) for e in flatten(error)),
+            seconds=time.perf_counter() - started,
+        )
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        if error.errno not in _DISK_ERRORS:
+            return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
+        return EditionResult(
+            job,
+            errors=(
+                f"error: cannot write this edition beside {job.site.output_dir}: {error.strerror}; "
+                "free some space or build elsewhere with --output DIR",
+            ),
             seconds=time.perf_counter() - started,
         )
     except (KeyboardInterrupt, SystemExit):
@@ -83,4 +105,23 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         fonts=fonts,
         staging=staging,
         work=work,
+        cover_svg=render_cover(environment, job.report, translation, fonts),
+    )
+
+
+def listing(job: Job, document: Document) -> Listing:
+    """What the site's pages will say of this edition, from the edition itself as it is built now."""
+    report, translation = job.report, job.translation
+    return Listing(
+        report=report.slug,
+        language=translation.language.tag,
+        source_language=report.source.language.tag,
+        title=translation.title,
+        subtitle=translation.subtitle,
+        abstract_html=document.abstract_html,
+        date=report.date.isoformat(),
+        authors=report.authors,
+        partners=report.partners,
+        cover_background=report.cover.background,
+        pending=translation.pending,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -135,6 +136,7 @@ class Job:
     formats: tuple[Format, ...]
     timestamp: dt.datetime  # the edition's fixed "modified" time, for reproducible files
     fingerprint: str  # hash of every input; equal fingerprints give byte-identical outputs
+    published: tuple[Artifact, ...] = ()  # what the manifest says this edition published before
 
     @property
     def name(self) -> str:
@@ -196,12 +198,75 @@ class Document:
         return tuple(h for chapter in self.chapters for h in chapter.headings)
 
 
+MEDIA_TYPES = {
+    ".pdf": "application/pdf",
+    ".epub": "application/epub+zip",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".woff2": "font/woff2",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One published file, declared by the writer that made it: the manifest, the site pages, the
+    checksums and `assemble` are built from these, never from what happens to be in output/."""
+
+    path: str  # relative to output/, with forward slashes: "la-lucha/fr/la-lucha-fr.pdf"
+    media_type: str
+    edition: str  # "slug/lang"; "" for a page of the whole site
+    format: str  # "pdf", "epub", "html", "cover"; "site" for the site's pages
+    size: int
+    sha256: str
+
+    @staticmethod
+    def of(path: str, data: bytes, edition: str, fmt: str) -> Artifact:
+        """The artifact for `data` published at `path`."""
+        media_type = MEDIA_TYPES.get(Path(path).suffix, "application/octet-stream")
+        return Artifact(path, media_type, edition, fmt, len(data), hashlib.sha256(data).hexdigest())
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What the site's pages say of one published edition, taken from the edition as it was built.
+
+    Landing pages are drawn from these (kept in the manifest), so a draft or a broken source never shows
+    on a public page before its edition is rebuilt and published.
+    """
+
+    report: str
+    language: str  # BCP 47 tag
+    source_language: str  # the report's source language
+    title: str
+    subtitle: str
+    abstract_html: str  # pandoc's HTML, after the allow-list
+    date: str  # the report's publication date, ISO 8601
+    authors: tuple[str, ...]
+    partners: tuple[str, ...]
+    cover_background: str
+    pending: int = 0  # sections awaiting translation or revision
+
+    def to_json(self) -> dict[str, object]:
+        """A JSON-ready dict."""
+        return {**self.__dict__, "authors": list(self.authors), "partners": list(self.partners)}
+
+    @staticmethod
+    def from_json(data: dict) -> Listing:
+        """The listing a manifest recorded."""
+        return Listing(**{**data, "authors": tuple(data["authors"]), "partners": tuple(data["partners"])})
+
+
 @dataclass(frozen=True)
 class EditionResult:
-    """What a worker reports back: the staged files of an edition, or why it failed."""
+    """What a worker reports back: the staged artifacts of an edition, or why it failed."""
 
     job: Job
-    staged: tuple[Path, ...] = ()  # relative to the staging directory, in output layout
+    artifacts: tuple[Artifact, ...] = ()  # staged below staging_dir, in output layout
+    listing: Listing | None = None
     staging_dir: Path | None = None
     errors: tuple[str, ...] = ()  # rendered one-line messages
     seconds: float = 0.0

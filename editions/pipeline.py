@@ -1,28 +1,24 @@
-"""build(): load → plan → convert and render (in parallel workers) → publish → landing pages and manifest."""
+"""build(): load → plan → convert and render (in parallel workers) → publish, as one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import shutil
-import traceback
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editions.edition import build_edition
 from editions.errors import EditionsError
-from editions.i18n.catalogs import compile_catalogs, label_warnings
+from editions.i18n.catalogs import label_warnings
 from editions.i18n.release import release_problem
 from editions.model import EditionResult, Job, Project, Site
-from editions.plan import Selection, check_selection, is_current, plan_editions
+from editions.plan import Selection, check_selection, plan_editions
 from editions.plan.fingerprint import fingerprint_editions
-from editions.publish.landing import write_landing_pages
-from editions.publish.manifest import read_fingerprints, write_manifest
-from editions.publish.staging import publish_edition, staging_root
+from editions.publish.manifest import Manifest, is_current, read_manifest
+from editions.publish.publication import publish
+from editions.publish.transaction import publishing_lock, recover, sidecar
 from editions.sources.discover import discover_reports
+from editions.workers import run_jobs
 
 if TYPE_CHECKING:  # the console is the caller's: the pipeline only reports to it
     from editions.cli.progress import Progress
@@ -45,81 +41,128 @@ class BuildReport:
 
 
 def build(
-    site: Site, selection: Selection, workers: int, progress: Progress, epoch: dt.datetime | None = None
+    site: Site,
+    selection: Selection,
+    workers: int,
+    progress: Progress,
+    epoch: dt.datetime | None = None,
+    say: Callable[[str], None] = lambda message: None,
 ) -> BuildReport:
-    """Build the selected editions; a failed edition stops no other and keeps its published files."""
-    compile_catalogs(site.locales_dir)
-    reports, problems = discover_reports(site.reports_dir)
-    project = Project(site=site, reports=tuple(reports))
-    broken = {_slug(error, site) for error in problems}
-    if selection.reports:  # a broken report nobody asked for does not fail this build
-        problems = [error for error in problems if _slug(error, site) in ("", *selection.reports)]
-    problems += check_selection(project, selection, broken)
-    fingerprints = read_fingerprints(site.output_dir)
-    planned = plan_editions(project, selection, epoch, fingerprint_editions(project))
-    refused = [(job, why) for job in planned if selection.release and (why := release_problem(job))]
-    planned = [job for job in planned if job.name not in {job.name for job, _ in refused}]
-    current = [job for job in planned if not selection.force and is_current(job, fingerprints)]
-    jobs = [job for job in planned if job not in current]
-    outcome = BuildReport(problems=problems, current=current, refused=refused)
-    outcome.warnings += label_warnings(
-        site.locales_dir, site.root, {job.translation.language for job in jobs}
-    )
-    progress.start(jobs)
-    for result in run_jobs(jobs, workers, staging_root(site.output_dir), progress):
-        if result.ok:
-            publish_edition(result, site.output_dir)
-            fingerprints.update({path.as_posix(): result.job.fingerprint for path in result.staged})
-        outcome.results.append(result)
-        progress.finish(result)
-    shutil.rmtree(staging_root(site.output_dir), ignore_errors=True)
-    if site.output_dir.is_dir():
-        write_landing_pages(project)
-        write_manifest(project, site.output_dir, fingerprints)
+    """Build the selected editions and publish them in one transaction.
+
+    A failed edition stops no other and keeps its published files; a report that fails to load keeps
+    exactly what it last published; the site's pages are drawn from the manifest only.
+    """
+    with publishing_lock(site.output_dir, say):
+        recovered = recover(site.output_dir)
+        if recovered:
+            say(f"{recovered} in {site.output_dir}")
+        previous = read_manifest(site.output_dir)
+        project, outcome, jobs = _plan(site, selection, epoch, previous)
+        outcome.warnings += label_warnings(
+            site.locales_dir, site.root, {job.translation.language for job in jobs}
+        )
+        staging = sidecar(site.output_dir, "staging")
+        shutil.rmtree(staging, ignore_errors=True)
+        progress.start(jobs)
+        for result in run_jobs(jobs, workers, staging, progress):
+            outcome.results.append(result)
+            progress.finish(result)
+        publish(site, previous, outcome.results, retired_editions(project, previous), staging)
     return outcome
 
 
-def run_jobs(jobs: list[Job], workers: int, staging: Path, progress: Progress) -> Iterator[EditionResult]:
-    """Results as editions finish; with several workers, each edition builds in its own process."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield build_edition(job, staging, progress.stage)
-        return
-    context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
-    with context.Manager() as manager:
-        events = manager.Queue()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            reporter = _QueueReporter(events)
-            submitted = {pool.submit(build_edition, job, staging, reporter): job for job in jobs}
-            pending = set(submitted)
-            while pending:
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                _drain(events, progress)
-                for future in done:
-                    yield _result(future, submitted[future])
+@dataclass(frozen=True)
+class PlannedEdition:
+    """One selected edition, as `editions plan` lists it for a CI job matrix."""
+
+    name: str
+    report: str
+    language: str
+    formats: tuple[str, ...]
+    fingerprint: str
+    current: bool  # already published from the same inputs
+    refused: str = ""  # why the release policy refuses it, if it does
 
 
-def _result(future: Future, job: Job) -> EditionResult:
-    """The worker's result; a worker that died (out of memory, killed) fails its edition only."""
-    try:
-        return future.result()
-    except Exception:
-        return EditionResult(job, bug=traceback.format_exc())
+@dataclass(frozen=True)
+class Plan:
+    """What a build would do, without doing it."""
+
+    editions: tuple[PlannedEdition, ...]
+    problems: tuple[EditionsError, ...]
+
+    def to_json(self) -> dict[str, object]:
+        """The plan as JSON: `editions[].name` is what `build --edition` takes."""
+        return {
+            "editions": [edition.__dict__ | {"formats": list(edition.formats)} for edition in self.editions],
+            "problems": [problem.render() for problem in self.problems],
+        }
 
 
-class _QueueReporter:
-    """Sends stage events from a worker process back to the console."""
+def plan_build(site: Site, selection: Selection, epoch: dt.datetime | None = None) -> Plan:
+    """Which editions a build with `selection` would make, and which of them are already published."""
+    _, outcome, jobs = _plan(site, selection, epoch, read_manifest(site.output_dir))
+    entries = [(job, False, "") for job in jobs] + [(job, True, "") for job in outcome.current]
+    entries += [(job, False, why) for job, why in outcome.refused]
+    editions = (
+        PlannedEdition(
+            job.name,
+            job.report.slug,
+            job.translation.language.tag,
+            tuple(fmt.value for fmt in job.formats),
+            job.fingerprint,
+            current,
+            refused,
+        )
+        for job, current, refused in entries
+    )
+    return Plan(tuple(sorted(editions, key=lambda edition: edition.name)), tuple(outcome.problems))
 
-    def __init__(self, queue) -> None:
-        self.queue = queue
 
-    def __call__(self, name: str, stage: str) -> None:
-        self.queue.put((name, stage))
+def _plan(
+    site: Site, selection: Selection, epoch: dt.datetime | None, previous: Manifest
+) -> tuple[Project, BuildReport, list[Job]]:
+    """Load and plan: the project, what is refused or already current, and the jobs to run."""
+    project, outcome = _load(site, selection)
+    planned = plan_editions(project, selection, epoch, fingerprint_editions(project, epoch), previous)
+    if selection.release:
+        outcome.refused = [(job, why) for job in planned if (why := release_problem(job))]
+    planned = [job for job in planned if job.name not in {job.name for job, _ in outcome.refused}]
+    outcome.current = [job for job in planned if not selection.force and is_current(job, previous)]
+    return project, outcome, [job for job in planned if job not in outcome.current]
 
 
-def _drain(events, progress: Progress) -> None:
-    while not events.empty():
-        progress.stage(*events.get())
+def _load(site: Site, selection: Selection) -> tuple[Project, BuildReport]:
+    """Every report that loads; the problems of those asked for, and the others' as warnings."""
+    reports, problems = discover_reports(site.reports_dir)
+    project = Project(site=site, reports=tuple(reports))
+    broken = {_slug(error, site) for error in problems}
+    asked = selection.reports or tuple(name.split("/")[0] for name in selection.editions)
+    outcome = BuildReport()
+    for error in problems:
+        if not asked or _slug(error, site) in ("", *asked):
+            outcome.problems.append(error)
+        else:  # a broken report nobody asked for does not fail this build, but its author should know
+            outcome.warnings.append(error.render(site.root).replace(": error: ", ": warning: ", 1))
+    outcome.problems += check_selection(project, selection, broken)
+    return project, outcome
+
+
+def retired_editions(project: Project, previous: Manifest) -> set[str]:
+    """Published editions whose language was removed from their report, or whose report was deleted.
+
+    A report that exists but fails to load retires nothing: it keeps what it last published.
+    """
+    loaded = {report.slug: {t.language.tag for t in report.translations} for report in project.reports}
+    retired = set()
+    for name in previous.editions:
+        slug, tag = name.split("/")
+        if (slug in loaded and tag not in loaded[slug]) or (
+            slug not in loaded and not (project.site.reports_dir / slug).is_dir()
+        ):
+            retired.add(name)
+    return retired
 
 
 def _slug(error: EditionsError, site: Site) -> str:

@@ -38,11 +38,11 @@ def test_publish_builds_only_the_requested_formats(sample: Path) -> None:
     result = run(sample, "--lang", "fr", "--format", "epub")
     assert result.code == 0, result.output
     edition = sample / "output" / "sample" / "fr"
-    assert sorted(p.name for p in edition.iterdir()) == ["sample-fr.epub"]
+    assert sorted(p.name for p in edition.iterdir()) == ["cover.svg", "sample-fr.epub"]
     assert not (sample / "output" / "sample" / "en").exists()
     assert "1 of 1 editions built" in result.output
     landing = (sample / "output" / "sample" / "index.html").read_text(encoding="utf-8")
-    assert "<p>Un court résumé avec de l’*emphase*.</p>" in landing  # no web edition: the abstract as text
+    assert "<p>Un court résumé avec de l’<em>emphase</em>.</p>" in landing  # as pandoc made it, once
     assert "sample-fr.epub" in landing and "sample-fr.pdf" not in landing
 
 

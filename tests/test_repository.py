@@ -301,7 +301,8 @@ def test_repository_manifest_lists_every_file_with_its_checksum(repository: Path
     output = repository / "output"
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))
     listed = {entry["path"]: entry for entry in manifest["files"]}
-    on_disk = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()} - {"manifest.json"}
+    on_disk = {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+    on_disk -= {"manifest.json", "SHA256SUMS"}
     assert set(listed) == on_disk
     for name, entry in listed.items():
         data = (output / name).read_bytes()

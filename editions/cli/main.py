@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -16,8 +17,9 @@ from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
 from editions.errors import EditionsError, flatten
 from editions.model import Format, Site
-from editions.pipeline import BuildReport, build
+from editions.pipeline import BuildReport, build, plan_build
 from editions.plan import Selection
+from editions.publish.assemble import assemble
 from editions.sources.config import find_project, load_site
 
 PROGRAM = "editions"
@@ -110,6 +112,20 @@ def _parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rebuild editions even when their sources did not change"
     )
     common.add_argument(
+        "--edition",
+        action="append",
+        default=[],
+        metavar="SLUG/LANG",
+        help="only this edition (repeatable), as `plan` lists them, e.g. --edition la-lucha/fr",
+    )
+    common.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="only the K-th of N equal parts of the selected editions, for building on N machines",
+    )
+    common.add_argument(
         "--release",
         action="store_true",
         help="refuse editions whose translation breaks the release policy (by default: any missing or "
@@ -124,6 +140,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     preview.add_argument("--port", type=int, default=8000, help="local port (default: 8000)")
     preview.set_defaults(run=_serve)
+    planner = commands.add_parser(
+        "plan", parents=[common], help="list the selected editions and whether each needs building"
+    )
+    planner.add_argument("--json", action="store_true", help="as JSON, for a CI job matrix")
+    planner.set_defaults(run=_plan)
+    assembler = commands.add_parser(
+        "assemble",
+        parents=[common],
+        help="merge parts built on several machines (each an --output folder) into one site",
+    )
+    assembler.add_argument("parts", nargs="+", type=Path, metavar="DIR", help="folders built with --output")
+    assembler.set_defaults(run=_assemble)
     i18n_cli.add_commands(commands, common=_project_option)
     return parser
 
@@ -148,7 +176,20 @@ def _selection(options: argparse.Namespace) -> Selection:
         formats=tuple(Format(value) for value in options.format),
         force=options.force,
         release=options.release,
+        editions=tuple(options.edition),
+        shard=options.shard,
     )
+
+
+def _shard(value: str) -> tuple[int, int]:
+    k, _, n = value.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"'{value}' is not K/N with 1 ≤ K ≤ N, e.g. 2/4")
+    return int(k), int(n)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
 
 def _serve(options: argparse.Namespace) -> int:
@@ -170,10 +211,31 @@ def _build(options: argparse.Namespace) -> int:
     selection = _selection(options)
     started = time.perf_counter()
     outcome = build(
-        site, selection, max(1, options.jobs), make_progress(sys.stderr), epoch=_source_date_epoch()
+        site, selection, max(1, options.jobs), make_progress(sys.stderr), _source_date_epoch(), _say
     )
     _summarize(outcome, site, time.perf_counter() - started)
     return 0 if outcome.ok else 1
+
+
+def _plan(options: argparse.Namespace) -> int:
+    site = load_site(options.root, options.output)
+    plan = plan_build(site, _selection(options), _source_date_epoch())
+    if options.json:
+        print(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
+    else:
+        for edition in plan.editions:
+            print(f"{edition.name:32} {'up to date' if edition.current else 'to build'}")
+    for problem in plan.problems:
+        print(problem.render(site.root), file=sys.stderr)
+    return 1 if plan.problems else 0
+
+
+def _assemble(options: argparse.Namespace) -> int:
+    site = load_site(options.root, options.output)
+    manifest = assemble(site, options.parts, _say)
+    where = _shown(site.output_dir)
+    print(f"assembled {len(manifest.editions)} editions from {len(options.parts)} parts → {where}")
+    return 0
 
 
 def _source_date_epoch() -> dt.datetime | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from babel.support import Translations
 from babel.units import format_unit
 
 from editions.errors import ConfigError, SourceLocation
-from editions.i18n.catalogs import DOMAIN, catalog_path
+from editions.i18n.catalogs import DOMAIN, catalog_path, compiled
 from editions.model import Language
 
 
@@ -42,7 +43,7 @@ def load_translations(locales_dir: Path, language: Language) -> Translations:
             f"with `python3 build.py i18n add {language.tag}`",
             SourceLocation(po),
         )
-    return Translations.load(str(locales_dir), [language.locale], DOMAIN)
+    return Translations(io.BytesIO(compiled(po, language.locale, po.stat().st_mtime_ns)), domain=DOMAIN)
 
 
 def long_date(date: dt.date, language: Language) -> str:

@@ -1,12 +1,13 @@
 """The catalogs of the labels around every edition ("Contents", "Notes"…), kept with Babel's catalog API.
 
 `babel.cfg` says what to extract (the engine's Python and every template) into `locales/messages.pot`;
-each language has `locales/<locale>/LC_MESSAGES/messages.po`, compiled to `.mo` at build time. Fuzzy
+each language has `locales/<locale>/LC_MESSAGES/messages.po`, compiled in memory at build time. Fuzzy
 entries are never used: a guessed translation is worse than an English label.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,27 +133,33 @@ def add(locales_dir: Path, language: Language) -> Path:
     return path
 
 
-def compile_catalogs(locales_dir: Path, force: bool = False) -> list[Path]:
-    """Compile each .po whose .mo is missing or older (every one with `force`); fuzzy entries are
-    left out. Returns the .mo files written."""
-    errors, written = [], []
+def compile_catalogs(locales_dir: Path) -> list[Path]:
+    """Compile every catalog, in memory, to check it; fuzzy entries are left out. Returns the catalogs.
+
+    Nothing is written: builds compile what they need themselves (see `compiled`), so locales/ holds
+    only sources.
+    """
+    errors, checked = [], []
     for locale in catalog_locales(locales_dir):
         po = catalog_path(locales_dir, locale)
-        mo = po.with_suffix(".mo")
-        if not force and mo.exists() and mo.stat().st_mtime_ns >= po.stat().st_mtime_ns:
-            continue
         try:
-            catalog = _read(po, locale)
+            compiled(po, locale, po.stat().st_mtime_ns)
         except ConfigError as error:
             errors.append(error)
             continue
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        write_atomic(mo, buffer.getvalue())  # renamed into place: a parallel build never reads half a file
-        written.append(mo)
+        checked.append(po)
     if errors:
         raise ErrorGroup(errors)
-    return written
+    return checked
+
+
+@functools.lru_cache(maxsize=64)
+def compiled(po: Path, locale: str, version: int) -> bytes:
+    """The .mo bytes of catalog `po`, without fuzzy entries; cached per process while `version` (the
+    file's modification time) stays the same."""
+    buffer = io.BytesIO()
+    write_mo(buffer, _read(po, locale), use_fuzzy=False)
+    return buffer.getvalue()
 
 
 def statuses(locales_dir: Path) -> list[CatalogStatus]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from editions.errors import ConfigError, EditionsError
 from editions.model import Format, Job, Project
+
+if TYPE_CHECKING:
+    from editions.publish.manifest import Manifest
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,8 @@ class Selection:
     formats: tuple[Format, ...] = ()
     force: bool = False  # rebuild editions even when their inputs did not change
     release: bool = False  # refuse editions that break the release policy (missing or stale sections)
+    editions: tuple[str, ...] = ()  # "slug/lang" names, as `plan --json` lists them
+    shard: tuple[int, int] | None = None  # (k, n): the k-th of n equal parts of the selected editions
 
 
 def check_selection(project: Project, selection: Selection, broken: set[str]) -> list[EditionsError]:
@@ -37,15 +43,26 @@ def check_selection(project: Project, selection: Selection, broken: set[str]) ->
         for tag in selection.languages
         if tag not in tags
     ]
+    names = {f"{r.slug}/{t.language.tag}" for r in project.reports for t in r.translations}
+    errors += [
+        ConfigError(f"--edition {name}: no such edition; `editions plan` lists them")
+        for name in selection.editions
+        if name not in names and name.split("/")[0] not in broken
+    ]
     return errors
 
 
 def plan_editions(
-    project: Project, selection: Selection, epoch: dt.datetime | None, fingerprints: Mapping[str, str]
+    project: Project,
+    selection: Selection,
+    epoch: dt.datetime | None,
+    fingerprints: Mapping[str, str],
+    published: Manifest | None = None,
 ) -> list[Job]:
     """One Job per selected edition; `epoch` (SOURCE_DATE_EPOCH) overrides each report's own date.
 
-    `fingerprints` gives each edition's input hash by `slug/lang` (see editions.plan.fingerprint).
+    `fingerprints` gives each edition's input hash by `slug/lang` (see editions.plan.fingerprint);
+    `published` is what output/ holds, so a job knows the files its edition published before.
     """
     formats = selection.formats or tuple(Format)
     jobs = []
@@ -55,6 +72,9 @@ def plan_editions(
         for translation in report.translations:
             if selection.languages and translation.language.tag not in selection.languages:
                 continue
+            name = f"{report.slug}/{translation.language.tag}"
+            if selection.editions and name not in selection.editions:
+                continue
             timestamp = epoch or dt.datetime.combine(report.date, dt.time(), tzinfo=dt.UTC)
             jobs.append(
                 Job(
@@ -63,17 +83,18 @@ def plan_editions(
                     translation=translation,
                     formats=formats,
                     timestamp=timestamp,
-                    fingerprint=fingerprints[f"{report.slug}/{translation.language.tag}"],
+                    fingerprint=fingerprints[name],
+                    published=published.edition_files(name) if published else (),
                 )
             )
-    return jobs
+    return shard(jobs, selection.shard)
 
 
-def is_current(job: Job, fingerprints: dict[str, str]) -> bool:
-    """Whether every requested format of `job` is published from exactly the same inputs."""
-    return all(fingerprints.get(path) == job.fingerprint for path in main_files(job))
-
-
-def main_files(job: Job) -> list[str]:
-    """The published file that stands for each requested format: the PDF, the EPUB, the web page."""
-    return [job.file(fmt) for fmt in job.formats]
+def shard(jobs: list[Job], part: tuple[int, int] | None) -> list[Job]:
+    """The `k`-th of `n` parts of `jobs`: every edition falls in exactly one part, the same on every
+    machine, since parts are dealt in the order of the editions' names."""
+    if part is None:
+        return jobs
+    k, n = part
+    ordered = sorted(jobs, key=lambda job: job.name)
+    return [job for index, job in enumerate(ordered) if index % n == k - 1]

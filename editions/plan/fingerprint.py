@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
+from importlib import metadata
 from pathlib import Path
 
-from editions.model import Project
+import pypandoc
+
+from editions.model import Project, Site
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the engine's code, every stage
 
 
-def fingerprint_editions(project: Project) -> dict[str, str]:
+def fingerprint_editions(project: Project, epoch: dt.datetime | None = None) -> dict[str, str]:
     """Each edition's fingerprint by `slug/lang`: its sources, its report's other files (settings, images,
-    bibliography), the templates, the catalogs and the engine's own code. Equal fingerprints give
+    bibliography), the templates and fonts, the catalogs, the engine's own code and filters, the site's
+    settings, SOURCE_DATE_EPOCH and the versions of the tools that render. Equal fingerprints give
     byte-identical editions."""
     site = project.site
     shared = _digest(
         [*_files(site.templates_dir), *_files(site.locales_dir, suffix=".po"), *_files(PACKAGE)], site.root
     )
+    shared += _settings(site) + (epoch.isoformat() if epoch else "") + tool_versions()
     fingerprints = {}
     for report in project.reports:
         assets = _digest(_files(report.root, exclude_md=True), site.root)
@@ -34,7 +41,8 @@ def _digest(paths: list[Path], root: Path) -> str:
     for path in sorted(set(paths)):
         # Names relative to the project (or bare, for the engine's code), so the place of a checkout
         # does not change the fingerprint.
-        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path.name).encode())
+        name = path.relative_to(root) if path.is_relative_to(root) else path.relative_to(PACKAGE.parent)
+        digest.update(str(name).encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
@@ -48,3 +56,23 @@ def _files(folder: Path, suffix: str = "", exclude_md: bool = False) -> list[Pat
         and "__pycache__" not in path.parts
         and not (exclude_md and path.suffix == ".md")
     ]
+
+
+def _settings(site: Site) -> str:
+    """The site's settings as text, with its folders relative to the project (not where it is checked out)."""
+    folders = [
+        str(path.relative_to(site.root)) for path in (site.reports_dir, site.templates_dir, site.locales_dir)
+    ]
+    return repr((site.name, site.publisher, site.language, site.release, folders))
+
+
+@functools.cache
+def tool_versions() -> str:
+    """The versions of pandoc and of the libraries that shape the outputs: an upgrade rebuilds everything."""
+    versions = [f"pandoc {pypandoc.get_pandoc_version()}"]
+    versions += [f"{name} {metadata.version(name)}" for name in _LIBRARIES]
+    return "; ".join(versions)
+
+
+# Every library whose output ends up in an edition's bytes.
+_LIBRARIES = ("weasyprint", "pydyf", "ebooklib", "fonttools", "pillow", "babel", "jinja2", "lxml", "pyphen")

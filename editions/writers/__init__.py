@@ -1,4 +1,8 @@
-"""The writers, one module per format, behind one small protocol: `write(context) -> staged paths`."""
+"""The writers, one module per format, behind one small protocol: `write(context) -> artifacts`.
+
+A writer stages each file through `EditionContext.stage`, which declares it as an Artifact (path, media
+type, edition, format, size, SHA-256); the transaction publishes exactly what was declared.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from babel.support import Translations
 from markupsafe import Markup
 
 from editions import i18n
-from editions.model import Document, Format, Job
+from editions.model import Artifact, Document, Format, Job
 from editions.prepare import transform
 from editions.prepare.fonts import FontSet
 from editions.sources.sections import FRONT_MATTER
@@ -28,21 +32,25 @@ class EditionContext:
     fonts: FontSet
     staging: Path  # mirrors output/: files go to staging/<slug>/<lang>/…
     work: Path  # scratch space: cleaned images, never published
+    cover_svg: str = ""  # the edition's cover, drawn once for the EPUB and the site's pages
+    done: tuple[Artifact, ...] = ()  # what the writers before this one staged
 
     @property
     def relative_dir(self) -> Path:
         """The edition's folder inside output/: `<slug>/<lang>`."""
         return Path(self.job.report.slug) / self.job.translation.language.tag
 
-    def target(self, name: str) -> Path:
-        """Where a staged file named `name` of this edition goes, creating its folder."""
-        path = self.staging / self.relative_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+    def stage(self, name: str, data: bytes, fmt: Format | str) -> Artifact:
+        """Write `data` as file `name` of this edition (e.g. "assets/edition.css") and declare it."""
+        relative = self.relative_dir / name
+        target = self.staging / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return Artifact.of(relative.as_posix(), data, self.job.name, getattr(fmt, "value", fmt))
 
-    def format_target(self, fmt: Format) -> Path:
-        """Where the staged file of format `fmt` goes (the PDF, the EPUB, the web page)."""
-        return self.target(Path(self.job.file(fmt)).name)
+    def format_name(self, fmt: Format) -> str:
+        """The file name of format `fmt` inside the edition's folder: the PDF, the EPUB, the web page."""
+        return Path(self.job.file(fmt)).name
 
     def gettext(self, message: str) -> str:
         """`message` in the edition's language."""
@@ -98,7 +106,7 @@ class EditionContext:
         }
 
 
-Writer = Callable[[EditionContext], tuple[Path, ...]]
+Writer = Callable[[EditionContext], tuple[Artifact, ...]]
 
 
 def writers() -> dict[Format, Writer]:

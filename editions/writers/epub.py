@@ -5,20 +5,18 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from ebooklib import epub
 from markupsafe import Markup
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Chapter, Format
+from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
-from editions.prepare.cover import render_cover
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import EditionContext, templating
 
 
-def write_epub(context: EditionContext) -> tuple[Path, ...]:
+def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
     """Package the edition as `<slug>-<lang>.epub`, reproducible to the byte."""
     job = context.job
     book = _book(context)
@@ -36,18 +34,15 @@ def write_epub(context: EditionContext) -> tuple[Path, ...]:
         raise RenderError(
             f"the EPUB could not be written: {error}", SourceLocation(job.translation.files[0])
         ) from None
-    target = context.format_target(Format.EPUB)
-    target.write_bytes(
-        reproducible_zip(
-            buffer.getvalue(),
-            job.timestamp.timetuple()[:6],
-            edits={
-                "EPUB/content.opf": _package_attributes(context),
-                "EPUB/nav.xhtml": _nav_languages(context),
-            },
-        )
+    data = reproducible_zip(
+        buffer.getvalue(),
+        job.timestamp.timetuple()[:6],
+        edits={
+            "EPUB/content.opf": _package_attributes(context),
+            "EPUB/nav.xhtml": _nav_languages(context),
+        },
     )
-    return (target.relative_to(context.staging),)
+    return (context.stage(context.format_name(Format.EPUB), data, Format.EPUB),)
 
 
 def _book(context: EditionContext) -> epub.EpubBook:
@@ -106,7 +101,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     variables = context.template_context(Format.EPUB)
     book.set_cover(
         "images/cover.svg",
-        render_cover(context.environment, job.report, job.translation, context.fonts).encode("utf-8"),
+        context.cover_svg.encode("utf-8"),
         create_page=False,
     )
     cover = _page(

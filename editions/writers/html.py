@@ -6,16 +6,17 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from editions.model import Format
+from editions.model import Artifact, Format
 from editions.prepare import transform
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import EditionContext, templating
 
 
-def write_html(context: EditionContext) -> tuple[Path, ...]:
+def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     """Write index.html and assets/ (stylesheets, subset fonts, cleaned images) for the edition."""
     written = [
-        _write(context, f"assets/{image.name}", image.path.read_bytes()) for image in context.document.images
+        context.stage(f"assets/{image.name}", image.path.read_bytes(), Format.HTML)
+        for image in context.document.images
     ]
     variables = context.template_context(Format.HTML)
     page = templating.render(
@@ -26,16 +27,14 @@ def write_html(context: EditionContext) -> tuple[Path, ...]:
         downloads=_downloads(context),
         description=" ".join(transform.text_of(context.document.abstract_html).split())[:300],
     )
-    page_path = context.format_target(Format.HTML)
-    page_path.write_bytes(page.encode("utf-8"))
-    written.append(page_path.relative_to(context.staging))
+    written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
     texts = transform.language_texts([transform.parse_page(page)], context.job.translation.language.tag)
     fonts = subset_fonts(context.fonts, transform.by_language(texts), "woff2")
-    written += [_write(context, f"assets/fonts/{font.name}", font.data) for font in fonts]
+    written += [context.stage(f"assets/fonts/{font.name}", font.data, Format.HTML) for font in fonts]
     css = font_face_css(fonts, "fonts/") + context.fonts.css()
-    written.append(_write(context, "assets/fonts.css", css.encode("utf-8")))
+    written.append(context.stage("assets/fonts.css", css.encode("utf-8"), Format.HTML))
     stylesheet = context.job.site.templates_dir / "web" / "edition.css"
-    written.append(_write(context, "assets/edition.css", stylesheet.read_bytes()))
+    written.append(context.stage("assets/edition.css", stylesheet.read_bytes(), Format.HTML))
     return tuple(written)
 
 
@@ -54,18 +53,11 @@ def _chapters(context: EditionContext) -> list[Markup]:
 
 
 def _downloads(context: EditionContext) -> list[dict[str, object]]:
-    """Links to this language's PDF and EPUB, with sizes, whether built now or published before."""
+    """Links to this language's PDF and EPUB with their sizes: built now, or published before."""
     downloads = []
     for fmt in (Format.PDF, Format.EPUB):
-        relative = context.job.file(fmt)
-        staged, published = context.staging / relative, context.job.site.output_dir / relative
-        found = staged if staged.exists() else published if published.exists() else None
+        path = context.job.file(fmt)
+        found = next((a for a in (*context.done, *context.job.published) if a.path == path), None)
         if found is not None:
-            downloads.append({"href": found.name, "label": fmt.name, "size": found.stat().st_size})
+            downloads.append({"href": Path(path).name, "label": fmt.name, "size": found.size})
     return downloads
-
-
-def _write(context: EditionContext, name: str, data: bytes) -> Path:
-    target = context.target(name)
-    target.write_bytes(data)
-    return target.relative_to(context.staging)

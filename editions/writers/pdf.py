@@ -13,7 +13,7 @@ from weasyprint.pdf.fonts import Font
 from weasyprint.urls import FatalURLFetchingError
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Format
+from editions.model import Artifact, Format
 from editions.prepare import transform
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
@@ -21,7 +21,7 @@ from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.pdf_access import complete_text_mappings, tagged_languages
 
 
-def write_pdf(context: EditionContext) -> tuple[Path, ...]:
+def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
     """Render the edition to `<slug>-<lang>.pdf`; any WeasyPrint ERROR fails the edition."""
     job = context.job
     templates = job.site.templates_dir
@@ -41,7 +41,6 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
         font_faces=Markup(_font_faces(context.fonts.faces, templates)),
     )
     fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
-    target = context.format_target(Format.PDF)
     try:
         with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
@@ -61,8 +60,7 @@ def write_pdf(context: EditionContext) -> tuple[Path, ...]:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    target.write_bytes(pdf)
-    return (target.relative_to(context.staging),)
+    return (context.stage(context.format_name(Format.PDF), pdf, Format.PDF),)
 
 
 def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:

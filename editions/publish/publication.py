@@ -1,0 +1,74 @@
+"""Publish a build: the new manifest (previous ⊕ what was built), the site's pages drawn from it, the
+checksums, and one transaction that moves all of it into output/."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from editions.model import EditionResult, Site
+from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
+from editions.publish.site import render_site
+from editions.publish.transaction import Change, commit
+
+
+def publish(
+    site: Site, previous: Manifest, results: Iterable[EditionResult], retired: Iterable[str], staging: Path
+) -> Manifest:
+    """Move the built editions and the pages that list them into output/, all or nothing.
+
+    When no edition was built or retired, nothing is written: the published site stays as it was.
+    """
+    manifest = previous.retired(retired)
+    sources: dict[str, Path] = {}
+    for result in results:
+        if result.ok and result.staging_dir is not None:
+            manifest = manifest.published(result)
+            sources.update({a.path: result.staging_dir / a.path for a in result.artifacts})
+    if manifest == previous and not sources:
+        shutil.rmtree(staging, ignore_errors=True)
+        return previous
+    return publish_manifest(site, previous, manifest, sources, staging)
+
+
+def publish_manifest(
+    site: Site, previous: Manifest, manifest: Manifest, sources: dict[str, Path], staging: Path
+) -> Manifest:
+    """Publish `manifest`, whose new files are staged at `sources`, over what `previous` published."""
+    try:
+        changes, manifest = _changes(site, previous, manifest, sources, staging / "site")
+    except BaseException:  # nothing was published: leave nothing behind either
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    commit(site.output_dir, changes, staging)
+    return manifest
+
+
+def _changes(
+    site: Site, previous: Manifest, manifest: Manifest, sources: dict[str, Path], pages: Path
+) -> tuple[list[Change], Manifest]:
+    """Stage the site's pages, the manifest and the checksums; list every file to put or delete."""
+    rendered = render_site(site, manifest)
+    for artifact, data in rendered:
+        sources[artifact.path] = _stage(pages, artifact.path, data)
+    manifest = manifest.with_site_pages(artifact for artifact, _ in rendered)
+    listing = manifest.to_bytes()
+    sources[NAME] = _stage(pages, NAME, listing)
+    sources[CHECKSUMS] = _stage(pages, CHECKSUMS, checksums(manifest, listing))
+    changes = [
+        Change(path, sources[path])
+        for path, artifact in sorted(manifest.files.items())
+        if previous.files.get(path) != artifact or not (site.output_dir / path).is_file()
+    ]
+    changes += [Change(path, None) for path in sorted(set(previous.files) - set(manifest.files))]
+    # The manifest and the checksums go last: until they are in, the journal can still undo the rest.
+    changes += [Change(NAME, sources[NAME]), Change(CHECKSUMS, sources[CHECKSUMS])]
+    return changes, manifest
+
+
+def _stage(folder: Path, relative: str, data: bytes) -> Path:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
