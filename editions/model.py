@@ -92,6 +92,7 @@ class Report:
     bibliography: Path | None = None
     csl: Path | None = None
     release: ReleasePolicy | None = None  # None: the site's policy
+    languages: tuple[str, ...] = ()  # every language report.toml names, even one that failed to load
 
     @property
     def source(self) -> Translation:

@@ -152,9 +152,9 @@ def _load(site: Site, selection: Selection) -> tuple[Project, BuildReport]:
 def retired_editions(project: Project, previous: Manifest) -> set[str]:
     """Published editions whose language was removed from their report, or whose report was deleted.
 
-    A report that exists but fails to load retires nothing: it keeps what it last published.
+    A report or a translation that exists but fails to load retires nothing: it keeps what it published.
     """
-    loaded = {report.slug: {t.language.tag for t in report.translations} for report in project.reports}
+    loaded = {report.slug: set(report.languages) for report in project.reports}
     retired = set()
     for name in previous.editions:
         slug, tag = name.split("/")

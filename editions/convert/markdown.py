@@ -34,7 +34,7 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
     report, translation = job.report, job.translation
     with tempfile.TemporaryDirectory(prefix="editions-pandoc-") as tmp:
         log = Path(tmp) / "log.json"
-        inputs, origins = _inputs(assemble(translation, report.source), report.root, Path(tmp))
+        inputs, origins = _inputs(assemble(translation, report.source), Path(tmp))
         command = [
             pypandoc.get_pandoc_path(),
             "--sandbox",
@@ -83,17 +83,14 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
     return Conversion(html=done.stdout.decode("utf-8"))
 
 
-def _inputs(pieces: tuple[Piece, ...], root: Path, tmp: Path) -> tuple[list[str], dict[str, Piece]]:
-    """pandoc's input files: sources read in place, assembled pieces written out; and what each came from."""
+def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, Piece]]:
+    """pandoc's input files, each piece written out as read (UTF-8, LF, NFC); and what each came from."""
     inputs, origins = [], {}
     for number, piece in enumerate(pieces, start=1):
-        if piece.whole:
-            inputs.append(str(piece.origin.relative_to(root)))
-        else:
-            path = tmp / f"piece-{number:03d}.md"
-            path.write_text(piece.text + "\n", encoding="utf-8")
-            inputs.append(str(path))
-            origins[str(path)] = piece
+        path = tmp / f"piece-{number:03d}.md"
+        path.write_text(piece.text + "\n", encoding="utf-8")
+        inputs.append(str(path))
+        origins[str(path)] = piece
     return inputs, origins
 
 

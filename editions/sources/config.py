@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from editions.errors import ConfigError, SourceLocation
+from editions.errors import ConfigError, SourceError, SourceLocation
 from editions.i18n import parse_language
 from editions.model import Cover, Format, ReleasePolicy, Site
 from editions.sources.plaintext import markup_problem
+from editions.sources.text import read_source
 
 _REPORT_KEYS = {
     "source_language",
@@ -92,9 +93,11 @@ def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file's content; a syntax error becomes a located ConfigError."""
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_source(path))
     except FileNotFoundError:
         raise ConfigError("file not found", SourceLocation(path)) from None
+    except SourceError as error:  # not UTF-8
+        raise ConfigError(error.message, error.location) from None
     except tomllib.TOMLDecodeError as error:
         line = re.search(r"at line (\d+)", str(error))
         raise ConfigError(
@@ -126,7 +129,7 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         data = read_toml(path)
     except ConfigError as error:
         return None, [error]
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path)
     checker = _Checker(path, text)
     for key in sorted(set(data) - _REPORT_KEYS):
         checker.fail(key, f"unknown setting '{key}'; the settings are: {', '.join(sorted(_REPORT_KEYS))}")

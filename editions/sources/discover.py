@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import replace
 from pathlib import Path
 
 import yaml
 
-from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
+from editions.errors import ConfigError, EditionsError, SourceError, SourceLocation, flatten
 from editions.i18n import parse_language
 from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
 from editions.sources.config import ReportSettings, load_report_settings
 from editions.sources.plaintext import markup_problem
-from editions.sources.sections import read_sections
+from editions.sources.sections import Section, read_sections
+from editions.sources.text import read_source
 
 _FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
 _CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")
@@ -27,11 +29,22 @@ def discover_reports(reports_dir: Path) -> tuple[list[Report], list[EditionsErro
     if not reports_dir.is_dir():
         return [], [ConfigError("the reports folder does not exist", SourceLocation(reports_dir))]
     for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        report, problems = load_report(folder)
+        try:
+            report, problems = load_report(folder)
+        except Exception:  # a bug in editions: this report fails, with the trace; the others still load
+            report, problems = None, [_bug(folder)]
         errors += problems
         if report is not None:
             reports.append(report)
     return reports, errors
+
+
+def _bug(folder: Path) -> EditionsError:
+    return EditionsError(
+        "an internal error while loading this report (a bug in editions, not in the sources); please "
+        f"report it with this trace:\n{traceback.format_exc()}",
+        SourceLocation(folder),
+    )
 
 
 def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
@@ -55,18 +68,21 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
     settings, errors = load_report_settings(toml)
     if settings is None:
         return None, list(errors)
+    # A translation that cannot be read is refused alone: the source and the other languages still
+    # build. Only a source that cannot be read stops the report.
     translations, problems = [], []
     for tag in (settings.source_language, *settings.translations):
         try:
-            translations.append(load_translation(folder, tag, settings))
+            translation = load_translation(folder, tag, settings)
+            sections = read_sections(translation.files)
         except EditionsError as error:
-            problems.append(error)
-    if problems:
-        return None, problems
-    try:
-        translations = _with_status(folder, translations)
-    except EditionsError as error:
-        return None, flatten(error)
+            problems += flatten(error)
+            if tag == settings.source_language:
+                return None, problems
+            continue
+        translations.append((translation, sections))
+    translations, refused = _with_status(folder, translations)
+    problems += refused
     report = Report(
         slug=folder.name,
         root=folder,
@@ -81,8 +97,9 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
         bibliography=settings.bibliography,
         csl=settings.csl,
         release=settings.release,
+        languages=(settings.source_language, *settings.translations),
     )
-    return report, []
+    return report, problems
 
 
 def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Translation:
@@ -90,7 +107,7 @@ def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Transl
     files = source_files(folder, tag)
     meta, _ = read_front_matter(files[0])
     for later in files[1:]:
-        if later.read_text(encoding="utf-8").startswith("---"):
+        if read_source(later).startswith("---"):
             raise SourceError(
                 "front matter belongs only in the first file of a language; move it there",
                 SourceLocation(later, 1),
@@ -131,29 +148,27 @@ def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
     )
 
 
-def _with_status(folder: Path, translations: list[Translation]) -> list[Translation]:
-    """The translations, each compared section by section with the source (the first one)."""
-    errors: list[EditionsError] = []
-    sections = []
-    for translation in translations:
-        try:
-            sections.append(read_sections(translation.files))
-        except EditionsError as error:
-            errors.append(error)
-    if errors:
-        raise ErrorGroup(errors)
-    source = translations[0].language.tag
-    result = [translations[0]]
-    for translation, own in zip(translations[1:], sections[1:], strict=True):
+def _with_status(
+    folder: Path, loaded: list[tuple[Translation, list[Section]]]
+) -> tuple[list[Translation], list[EditionsError]]:
+    """The translations, each compared section by section with the source (the first one); those whose
+    translation record cannot be read are refused, with their errors."""
+    (source, source_sections), *others = loaded
+    result, problems = [source], []
+    for translation, own in others:
         path = record_path(folder, translation.language.tag)
-        status = compare(sections[0], own, read_record(path), source, path)
+        try:
+            status = compare(source_sections, own, read_record(path), source.language.tag, path)
+        except EditionsError as error:
+            problems += flatten(error)
+            continue
         result.append(replace(translation, status=status))
-    return result
+    return result, problems
 
 
 def read_front_matter(path: Path) -> tuple[dict, int]:
     """The YAML block at the top of `path`, validated, and the number of lines it spans."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_source(path).splitlines()
     if not lines or lines[0].strip() != "---":
         raise SourceError(
             "the first file of a language starts with front matter: a '---' line, then "

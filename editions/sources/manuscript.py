@@ -16,6 +16,7 @@ from pathlib import Path
 from editions.i18n.tracking import SectionState
 from editions.model import Language, Translation
 from editions.sources.sections import FRONT_MATTER, Section, Span, span_text
+from editions.sources.text import read_source
 
 _NOTE = re.compile(r"\[\^([^\]\s^]+)\]")
 
@@ -27,17 +28,14 @@ class Piece:
     text: str
     origin: Path
     first_line: int
-    whole: bool = False  # the piece is the file `origin` exactly: pandoc can read it in place
 
 
 def assemble(translation: Translation, source: Translation) -> tuple[Piece, ...]:
     """The pieces of an edition, in reading order."""
     status = translation.status
     if status is None or not status.fallbacks:
-        return tuple(
-            Piece(path.read_text(encoding="utf-8"), path, 1, whole=True) for path in translation.files
-        )
-    texts = {path: path.read_text(encoding="utf-8") for path in (*translation.files, *source.files)}
+        return tuple(Piece(read_source(path), path, 1) for path in translation.files)
+    texts = {path: read_source(path) for path in (*translation.files, *source.files)}
     ordered = [state for state in status.sections if state.source is not None]
     notes = _notes(ordered, texts)
     inserts: dict[tuple[Path, int] | None, list[Piece]] = {}
@@ -67,8 +65,7 @@ def assemble(translation: Translation, source: Translation) -> tuple[Piece, ...]
             result.append(Piece("\n".join(lines[start - 1 : line - 1]), path, start))
             result += inserts[(path, line)]
             start = line
-        whole = start == 1
-        result.append(Piece(texts[path] if whole else "\n".join(lines[start - 1 :]), path, start, whole))
+        result.append(Piece(texts[path] if start == 1 else "\n".join(lines[start - 1 :]), path, start))
     return tuple(result + inserts.get(None, []))
 
 

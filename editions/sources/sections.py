@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from editions.errors import SourceError, SourceLocation
+from editions.sources.text import read_source
 
 FRONT_MATTER = "@front-matter"  # "@" cannot start a heading id, so this never collides with one
 _TRANSLATED_KEYS = ("title", "subtitle", "abstract", "keywords")  # translators differ by design
@@ -59,7 +60,7 @@ class _Note:
 
 def read_sections(files: tuple[Path, ...]) -> tuple[Section, ...]:
     """The sections of one language's source files, front matter first, in reading order."""
-    return split_sections([(path, path.read_text(encoding="utf-8")) for path in files])
+    return split_sections([(path, read_source(path)) for path in files])
 
 
 def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
