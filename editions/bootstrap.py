@@ -47,7 +47,8 @@ def ensure_environment(purpose: str) -> None:
     python = _venv_python()
     if not (stamp.exists() and stamp.read_text() == wanted):
         _say(f"installing pinned Python packages from {lock.name} …")
-        _run([str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", "-r", str(lock)])
+        pip = [str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", "--require-hashes"]
+        _run([*pip, "-r", str(lock)])
         stamp.write_text(wanted)
     if purpose == "test":
         _install_node_tools()
