@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from editions import __version__
+from editions.cli import check as check_cli
 from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
@@ -153,6 +154,7 @@ def _parser() -> argparse.ArgumentParser:
     assembler.add_argument("parts", nargs="+", type=Path, metavar="DIR", help="folders built with --output")
     assembler.set_defaults(run=_assemble)
     i18n_cli.add_commands(commands, common=_project_option)
+    check_cli.add_command(commands, common=_project_option)
     return parser
 
 
