@@ -131,6 +131,7 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing.append("libharfbuzz-subset0")
     if purpose == "test":
         needs = {"java": "default-jre-headless", "qpdf": "qpdf", "pdffonts": "poppler-utils", "npm": "npm"}
+        needs["exiftool"] = "libimage-exiftool-perl"  # the tests read every image's metadata with it
         missing += [package for command, package in needs.items() if shutil.which(command) is None]
         if not CHROMIUM.exists():  # Ace and axe check accessibility in a real browser engine
             missing.append("chromium")
