@@ -91,7 +91,9 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         figure=translations.gettext("Figure %(number)s:"), table=translations.gettext("Table %(number)s:")
     )
     files = markdown.edition_files(job)
-    document, sources = build_document(conversion.html, files, labels, translation.language)
+    document, sources = build_document(
+        conversion.html, files, labels, translation.language, job.report.bibliography is not None
+    )
     fonts = load_fonts(site.templates_dir / "fonts")
     missing_glyphs = check_coverage(document, translation, fonts, files)
     if missing_glyphs:

@@ -14,6 +14,7 @@ import pypandoc
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.model import Job
 from editions.sources.manuscript import Piece, assemble
+from editions.sources.text import without_comments
 
 FILTERS = Path(__file__).parent / "filters"
 
@@ -88,7 +89,7 @@ def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, 
     inputs, origins = [], {}
     for number, piece in enumerate(pieces, start=1):
         path = tmp / f"piece-{number:03d}.md"
-        path.write_text(piece.text + "\n", encoding="utf-8")
+        path.write_text(without_comments(piece.text) + "\n", encoding="utf-8")
         inputs.append(str(path))
         origins[str(path)] = piece
     return inputs, origins
