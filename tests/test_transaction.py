@@ -70,6 +70,8 @@ def test_transaction_a_typo_in_another_report_unpublishes_nothing(sample: Path) 
     result = run(sample, "--report", "sample", "--format", "html")
     assert result.code == 0, result.output
     assert "reports/second/en.md:2: warning: unknown front matter key 'titel'" in result.output
+    assert "[report.not-requested]" in result.output
+    assert run(sample, "--report", "sample", "--format", "html", "--strict").code == 1
     assert (output / "index.html").read_text(encoding="utf-8") == index
     assert _files(output / "second") == before
     manifest = json.loads((output / "manifest.json").read_text(encoding="utf-8"))

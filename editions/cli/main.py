@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
         help="only the K-th of N equal parts of the selected editions, for building on N machines",
     )
     common.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail the build on any warning (each warning ends with its code, e.g. [labels.untranslated])",
+    )
+    common.add_argument(
         "--release",
         action="store_true",
         help="refuse editions whose translation breaks the release policy (by default: any missing or "
@@ -216,6 +221,9 @@ def _build(options: argparse.Namespace) -> int:
         site, selection, max(1, options.jobs), make_progress(sys.stderr), _source_date_epoch(), _say
     )
     _summarize(outcome, site, time.perf_counter() - started)
+    if options.strict and outcome.warnings:
+        print(f"FAILED: {len(outcome.warnings)} warnings, and --strict makes them errors", file=sys.stderr)
+        return 1
     return 0 if outcome.ok else 1
 
 
