@@ -148,3 +148,13 @@ def test_input_author_comments_are_never_published(sample: Path) -> None:
     assert result.code == 0, result.output
     page = (sample / "output" / "sample" / "en" / "index.html").read_text(encoding="utf-8")
     assert "Public text." in page and "witness" not in page and "private note" not in page
+
+
+def test_input_an_automatic_id_equal_to_a_written_one_names_both_places(sample: Path) -> None:
+    first = _append("### Shared name\n\nText.\n\n## Later {#shared-name}\n\nMore.\n")(sample)
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 1
+    assert (
+        f"the id 'shared-name' is given twice, at reports/sample/en.md:{first} and "
+        f"reports/sample/en.md:{first + 4}"
+    ) in result.output, result.output
