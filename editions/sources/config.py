@@ -46,8 +46,12 @@ def find_project(start: Path) -> Path:
     )
 
 
-def load_site(root: Path, output: Path | None = None) -> Site:
-    """Settings from `root`/pyproject.toml; `output` overrides where editions are written."""
+def load_site(root: Path, output: Path | None = None, audience: str = "public") -> Site:
+    """Settings from `root`/pyproject.toml; `output` overrides where editions are written.
+
+    An internal build (`audience="internal"`) writes beside the public folder, into `output-internal/`
+    by default, and never into the public folder: its editions hold confidential passages.
+    """
     path = root / "pyproject.toml"
     data = read_toml(path)
     settings = data.get("tool", {}).get("editions")
@@ -62,12 +66,13 @@ def load_site(root: Path, output: Path | None = None) -> Site:
             reports_dir=root / settings.get("reports", "reports"),
             templates_dir=root / settings.get("templates", "templates"),
             locales_dir=root / settings.get("locales", "locales"),
-            output_dir=(output or root / settings.get("output", "output")).absolute(),
+            output_dir=_output_dir(root / settings.get("output", "output"), output, audience),
             name=str(settings["name"]),
             publisher=str(settings["publisher"]),
             language=str(settings.get("language", "en")),
             release=release_policy(settings.get("release", {}), path, "[tool.editions.i18n.release]")
             or ReleasePolicy(),
+            audience=audience,
         )
     except KeyError as missing:
         raise ConfigError(f"[tool.editions] needs the setting {missing}", SourceLocation(path)) from None
@@ -76,6 +81,20 @@ def load_site(root: Path, output: Path | None = None) -> Site:
         if problem:
             raise ConfigError(f"[tool.editions] {key} {problem}", SourceLocation(path))
     return site
+
+
+def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
+    """Where editions for `audience` go; an internal build refuses the public folder and anything in it."""
+    if audience == "public":
+        return (given or public).absolute()
+    internal = (given or public.with_name(f"{public.name}-internal")).absolute()
+    resolved, published = internal.resolve(), public.absolute().resolve()
+    if resolved == published or resolved.is_relative_to(published) or published.is_relative_to(resolved):
+        raise ConfigError(
+            f"--output {given}: an internal build holds confidential passages and never writes into the "
+            f"public output folder ({public.name}/); leave out --output to use {public.name}-internal/"
+        )
+    return internal
 
 
 def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None:
