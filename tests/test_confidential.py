@@ -304,3 +304,23 @@ def test_audit_needs_pdftotext_to_publish_a_pdf(tmp_path: Path, monkeypatch: pyt
     assert result.code == 1, result.output
     assert "pdftotext (Debian package poppler-utils) is needed" in result.output
     assert not (root / "output" / "sample" / "en").exists()
+
+
+def test_section_marked_on_its_heading_stays_out_even_before_it_is_translated(sample: Path) -> None:
+    # Only the English source has this section: the French edition shows it from the source, and must
+    # leave it out all the same.
+    _replace(
+        sample / "reports" / "sample" / "en.md",
+        {
+            "# Findings {#findings}": "## Witnesses {#witnesses .confidential}\n\n"
+            "The witness Oduya Lindqvist spoke to us.\n\n# Findings {#findings}"
+        },
+    )
+    public = run(sample, "--jobs", "2")
+    assert public.code == 0, public.output
+    texts = output_texts(sample / "output")
+    assert not [name for name, text in texts.items() if "Lindqvist" in text or "Witnesses" in text]
+    internal = run(sample, "--audience", "internal", "--lang", "fr", "--format", "html")
+    assert internal.code == 0, internal.output
+    page = (sample / "output-internal" / "sample" / "fr" / "index.html").read_text(encoding="utf-8")
+    assert "The witness Oduya Lindqvist spoke to us." in page

@@ -49,11 +49,11 @@ class Leak:
     where: str  # "sample/en/sample-en.epub!EPUB/nav.xhtml"
     secret: Confidential
 
-    def error(self) -> SourceError:
+    def error(self, outcome: str = "this edition is not published") -> SourceError:
         """The leak as a located error: at the mark, naming the output that holds the text."""
         text = self.secret.text if len(self.secret.text) <= 60 else self.secret.text[:59] + "…"
         return SourceError(
-            f"the confidential text '{text}' appears in {self.where}; this edition is not published: mark "
+            f"the confidential text '{text}' appears in {self.where}; {outcome}: mark "
             "every occurrence {.confidential}, in every language, or rephrase it",
             SourceLocation(self.secret.path, self.secret.line or None),
         )
@@ -88,7 +88,7 @@ def audit_outputs(paths: Iterable[Path], secrets: Iterable[Confidential]) -> lis
     secrets = tuple(secrets)
     files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*"))) if f.is_file()]
     texts = (part for path in files for part in extract_texts(path, str(path)))
-    return [leak.error().render() for leak in find_leaks(texts, secrets)]
+    return [leak.error("it must not be published").render() for leak in find_leaks(texts, secrets)]
 
 
 def extract_texts(path: Path, name: str = "") -> Iterator[tuple[str, str]]:

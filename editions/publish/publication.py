@@ -88,7 +88,7 @@ def _audit_site(pages: Path, confidential: tuple[Confidential, ...]) -> None:
     texts = (part for path in files for part in extract_texts(path, path.relative_to(pages).as_posix()))
     leaks = find_leaks(texts, confidential)
     if leaks:
-        raise ErrorGroup([leak.error() for leak in leaks])
+        raise ErrorGroup([leak.error("nothing was published") for leak in leaks])
 
 
 def _stage(folder: Path, relative: str, data: bytes) -> Path:

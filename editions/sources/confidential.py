@@ -1,7 +1,8 @@
 """Find what a language's Markdown marks confidential, before anything is built.
 
-Authors mark a name `[Name Surname]{.confidential}`, a figure `![caption](images/x.png){.confidential}` and
-a passage with a fenced block `::: confidential` … `:::`. Each language's files carry the same marks, but a
+Authors mark a name `[Name Surname]{.confidential}`, a figure `![caption](images/x.png){.confidential}`, a
+passage with a fenced block `::: confidential` … `:::`, and a whole section by its heading,
+`## Title {#id .confidential}`. Each language's files carry the same marks, but a
 translator may miss one: so every language's marks are read at load time, and the public editions of
 *every* language are audited against all of them. Reading the Markdown (rather than pandoc's output) is
 what lets the English edition know what the French file marked, without running pandoc for it.
@@ -19,6 +20,7 @@ CLASS = "confidential"
 _ATTRIBUTES = re.compile(r"\{([^{}\n]*)\}")
 _MARKED = re.compile(r"(^|\s)\.confidential(?=\s|$)")
 _ALT = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*(?:\{([^}]*)\})?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(:{3,})\s*(?:\{([^}]*)\}|([\w-]+))?\s*:*\s*$")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s^]+)\](?!:)")
 _NOTE_LABEL = re.compile(r"\[\^[^\]\s^]+\]:?")
@@ -79,23 +81,30 @@ def _opening(text: str, close: int, opener: str, closer: str) -> int:
 
 
 def _block_marks(text: str) -> Iterator[tuple[int, str]]:
-    """Each paragraph (and heading) of every `::: confidential` block, with the line of its opening fence."""
+    """Each paragraph (and heading) of every `::: confidential` block and of every section whose heading
+    is marked, with the line of its opening fence or heading."""
     stack: list[bool] = []  # for each open fenced div: whether it is confidential
+    section = 0  # the level of the marked heading whose section we are in; 0 when none
     opened_at = 0
     paragraph: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
+        heading = _HEADING.match(line)
+        if heading and section and len(heading.group(1)) <= section:
+            section = 0  # a heading of the same or a higher level ends the marked section
+        if heading and not section and not any(stack) and _MARKED.search(heading.group(3) or ""):
+            section, opened_at = len(heading.group(1)), number
         fence = _FENCE.match(line)
         if (fence or not line.strip()) and paragraph:  # a paragraph ends at a blank line or a fence
             yield opened_at, " ".join(paragraph)
             paragraph = []
         if fence and (fence.group(2) is not None or fence.group(3)):
             marked = fence.group(3) == CLASS or bool(fence.group(2) and _MARKED.search(fence.group(2)))
-            if marked and not any(stack):
+            if marked and not any(stack) and not section:
                 opened_at = number
             stack.append(marked)
         elif fence and stack:
             stack.pop()
-        elif any(stack) and line.strip():
+        elif (any(stack) or section) and line.strip():
             paragraph.append(line.strip().lstrip("#>*-+ ").strip())
 
 
