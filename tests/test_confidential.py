@@ -17,8 +17,10 @@ import pikepdf
 import pytest
 from conftest import ROOTS, copy_project, run, write_photo
 
+from editions.model import Project
 from editions.pipeline import plan_build
 from editions.plan import Selection
+from editions.plan.fingerprint import fingerprint_editions
 from editions.publish.audit import audit_outputs, find_leaks, normalise
 from editions.sources.confidential import find_confidential
 from editions.sources.config import load_site
@@ -324,3 +326,18 @@ def test_section_marked_on_its_heading_stays_out_even_before_it_is_translated(sa
     assert internal.code == 0, internal.output
     page = (sample / "output-internal" / "sample" / "fr" / "index.html").read_text(encoding="utf-8")
     assert "The witness Oduya Lindqvist spoke to us." in page
+
+
+def test_a_mark_in_one_language_rebuilds_every_language(sample: Path) -> None:
+    def fingerprints() -> dict[str, str]:
+        (report,), _ = discover_reports(sample / "reports")
+        return fingerprint_editions(Project(load_site(sample), (report,)))
+
+    before = fingerprints()
+    _replace(
+        sample / "reports" / "sample" / "fr" / "02-findings.md",
+        {"fonctionnent mieux": "fonctionnent mieux, selon [Oduya Lindqvist]{.confidential}"},
+    )
+    after = fingerprints()
+    # The English sources did not change, but the English editions must be audited for the new name.
+    assert before["sample/en"] != after["sample/en"] and before["sample/fr"] != after["sample/fr"]

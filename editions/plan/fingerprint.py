@@ -28,6 +28,9 @@ def fingerprint_editions(project: Project, epoch: dt.datetime | None = None) -> 
     fingerprints = {}
     for report in project.reports:
         assets = _digest(_files(report.root, exclude_md=True), site.root)
+        # Every edition is audited against the marks of every language: a mark added in one language
+        # must rebuild, and so re-audit, the editions of the others.
+        assets += hashlib.sha256(repr(sorted({c.text for c in report.confidential})).encode()).hexdigest()
         for translation in report.translations:
             # A translation's editions show the source where they fall behind it: both count.
             sources = _digest([*translation.files, *report.source.files], site.root)
