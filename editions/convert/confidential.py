@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
+from editions.sources.confidential import MIN_PASSAGE_WORDS
+
 CLASS = "confidential"
 _TEXT_ATTRIBUTES = ("alt", "title", "aria-label")
 
@@ -33,7 +35,7 @@ def withhold(root: HtmlElement) -> Withheld:
             continue  # inside an element already removed
         if element.tag == "img" and element.getparent().tag == "figure":
             element = element.getparent()  # the caption says what the image shows: it goes too
-        texts += _words(element)
+        texts += [t for t in _words(element) if element.tag == "span" or len(t.split()) >= MIN_PASSAGE_WORDS]
         ids.update(e.get("id") for e in element.iter() if isinstance(e.tag, str) and e.get("id"))
         element.drop_tree()
     return Withheld(tuple(dict.fromkeys(text for text in texts if text)), frozenset(ids))

@@ -17,6 +17,10 @@ from pathlib import Path
 from editions.model import Confidential
 
 CLASS = "confidential"
+# A heading or line of a marked block shorter than this ("Background") is left out but not searched for:
+# it would refuse every edition using the word. Names are marked inline, and inline marks are always
+# searched for, whatever their length.
+MIN_PASSAGE_WORDS = 3
 _ATTRIBUTES = re.compile(r"\{([^{}\n]*)\}")
 _MARKED = re.compile(r"(^|\s)\.confidential(?=\s|$)")
 _ALT = re.compile(r"""\balt=(?:"([^"]*)"|'([^']*)')""")
@@ -32,10 +36,12 @@ def find_confidential(path: Path, text: str) -> tuple[Confidential, ...]:
     """Every passage `text` (the content of `path`) marks confidential, with the footnotes it calls."""
     notes = _note_definitions(text)
     found: list[Confidential] = []
-    for line, passage in [*_inline_marks(text), *_block_marks(text)]:
+    marks = [(line, passage, 1) for line, passage in _inline_marks(text)]
+    marks += [(line, passage, MIN_PASSAGE_WORDS) for line, passage in _block_marks(text)]
+    for line, passage, words in marks:
         for piece in (passage, *(notes[label] for label in _NOTE_CALL.findall(passage) if label in notes)):
             plain = plain_text(piece)
-            if plain:
+            if len(plain.split()) >= words:
                 found.append(Confidential(plain, path, line))
     return tuple(dict.fromkeys(found))
 
