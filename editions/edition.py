@@ -96,7 +96,12 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     )
     files = markdown.edition_files(job)
     document, sources = build_document(
-        conversion.html, files, labels, translation.language, public=not site.internal
+        conversion.html,
+        files,
+        labels,
+        translation.language,
+        job.report.bibliography is not None,
+        public=not site.internal,
     )
     fonts = load_fonts(site.templates_dir / "fonts")
     missing_glyphs = check_coverage(document, translation, fonts, files)

@@ -145,7 +145,8 @@ def _load(site: Site, selection: Selection) -> tuple[Project, BuildReport]:
         if not asked or _slug(error, site) in ("", *asked):
             outcome.problems.append(error)
         else:  # a broken report nobody asked for does not fail this build, but its author should know
-            outcome.warnings.append(error.render(site.root).replace(": error: ", ": warning: ", 1))
+            warning = error.render(site.root).replace(": error: ", ": warning: ", 1)
+            outcome.warnings.append(f"{warning} [report.not-requested]")
     outcome.problems += check_selection(project, selection, broken)
     return project, outcome
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import weasyprint
 from PIL import Image
 
 from editions.cli.main import main
@@ -59,7 +60,16 @@ def write_photo(path: Path) -> None:
     gps = exif.get_ifd(0x8825)
     gps.update({1: "N", 2: (1.0, 39.0, 43.2), 3: "E", 4: (29.0, 14.0, 6.0)})  # Goma
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, "JPEG", exif=exif, comment=b"secret GPS comment")
+    image.save(path, "JPEG", exif=exif, comment=b"secret GPS comment", icc_profile=PROFILE_WITH_SECRET)
+
+
+# A real sRGB profile whose copyright text was replaced (same length) with what a phone might write there.
+PROFILE_SECRET = b"Taken by the Goma office phone, lat -1.6794 lo"
+PROFILE_WITH_SECRET = (
+    (Path(weasyprint.__file__).parent / "pdf" / "sRGB2014.icc")
+    .read_bytes()
+    .replace(b"Copyright International Color Consortium, 2015", PROFILE_SECRET)
+)
 
 
 @pytest.fixture

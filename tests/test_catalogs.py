@@ -65,8 +65,11 @@ def test_catalogs_round_trip_from_a_new_label_to_its_translation(tmp_path: Path)
     warnings = [line for line in build.output.splitlines() if "warning:" in line]
     assert warnings == [
         "locales/fr/LC_MESSAGES/messages.po: warning: 1 labels are not translated into 'fr' and show in "
-        f"English: '{NEW_LABEL}'; translate them there (`python3 build.py i18n status` lists every catalog)"
+        f"English: '{NEW_LABEL}'; translate them there (`python3 build.py i18n status` lists every catalog) "
+        "[labels.untranslated]"
     ]
+    strict = run(root, "--format", "html", "--lang", "fr", "--force", "--strict")
+    assert strict.code == 1 and "FAILED: 1 warnings, and --strict makes them errors" in strict.output
     assert NEW_LABEL in _page_text(root)
 
     po = root / "locales" / "fr" / "LC_MESSAGES" / "messages.po"

@@ -62,7 +62,7 @@ BREAKAGES = {
         None,
         "'publisher' is required",
     ),
-    "bad-isbn": Breakage("report.toml", "9782930539003", "9782930539004", "report.toml", 14, "check digit"),
+    "bad-isbn": Breakage("report.toml", "9782930539003", "9782930539004", "report.toml", 15, "check digit"),
     "missing-title": Breakage(
         "en.md", 'title: "Sample report on collective protection"\n', "", "en.md", 2, "non-empty 'title:'"
     ),

@@ -80,3 +80,81 @@ def test_input_bom_crlf_and_decomposed_letters_are_read_as_written(sample: Path)
     assert (
         '<h2 id="introduction"' in page or 'id="introduction"' in page
     )  # the first heading survived the BOM
+
+
+def _append(text: str) -> Callable[[Path], int]:
+    """A change that appends `text` to the English source; it returns the line where `text` starts."""
+
+    def change(root: Path) -> int:
+        source = root / "reports" / "sample" / "en.md"
+        before = source.read_text(encoding="utf-8")
+        source.write_text(before + "\n" + text, encoding="utf-8")
+        return len(before.splitlines()) + 2
+
+    return change
+
+
+def _front_matter(line: str) -> Callable[[Path], int]:
+    """A change that adds `line` to the English front matter; it returns its line number."""
+
+    def change(root: Path) -> int:
+        source = root / "reports" / "sample" / "en.md"
+        lines = source.read_text(encoding="utf-8").splitlines()
+        lines.insert(3, line)
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return 4
+
+    return change
+
+
+def _no_bibliography(root: Path) -> int:
+    (root / "reports" / "sample" / "references.bib").unlink()
+    return 12  # where the sample cites @declaration1998
+
+
+SILENT: list[tuple[str, Callable[[Path], int], str]] = [
+    (
+        "image-beside-text",
+        _append('Look: ![a tree](images/photo.jpg){alt="A tree"} here.\n'),
+        "has text beside it in its paragraph",
+    ),
+    (
+        "table-row-too-wide",
+        _append("| a | b |\n|---|---|\n| 1 | 2 | 3 |\n"),
+        "this table row has 3 cells but its header has 2",
+    ),
+    ("section-without-id", _append("## A section without id\n\nText.\n"), "this section heading has no id"),
+    ("duplicate-yaml-key", _front_matter('title: "A second title"'), "the key 'title' is written twice"),
+    ("no-bibliography", _no_bibliography, "citation '@declaration1998', but this report has no bibliography"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), SILENT, ids=[case[0] for case in SILENT])
+def test_input_what_pandoc_would_render_wrong_is_a_located_error(
+    sample: Path, name: str, change: Callable[[Path], int], message: str
+) -> None:
+    line = change(sample)
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 1, result.output
+    line_part = "" if name == "table-row-too-wide" else f":{line}"
+    assert re.search(
+        rf"reports/sample/en\.md{re.escape(line_part)}:?\d*: error: [^\n]*{re.escape(message)}", result.output
+    ), result.output
+
+
+def test_input_author_comments_are_never_published(sample: Path) -> None:
+    _append("Public text. <!-- call the witness in Goma on Monday -->\n\n<!--\nA private note\n-->\n")(sample)
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 0, result.output
+    page = (sample / "output" / "sample" / "en" / "index.html").read_text(encoding="utf-8")
+    assert "Public text." in page and "witness" not in page and "private note" not in page
+
+
+def test_input_an_automatic_id_equal_to_a_written_one_names_both_places(sample: Path) -> None:
+    first = _append("### Shared name\n\nText.\n\n## Later {#shared-name}\n\nMore.\n")(sample)
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 1
+    assert (
+        f"the id 'shared-name' is given twice, at reports/sample/en.md:{first} and "
+        f"reports/sample/en.md:{first + 4}"
+    ) in result.output, result.output

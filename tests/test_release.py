@@ -10,6 +10,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import command, run
 
 from editions.cli.main import main
@@ -32,6 +33,7 @@ def _plan(root: Path, *args: str) -> dict:
     return json.loads(stream.getvalue())
 
 
+@pytest.mark.validators
 def test_release_parts_built_apart_assemble_into_the_same_bytes(sample: Path, tmp_path: Path) -> None:
     plan = _plan(sample)
     names = [edition["name"] for edition in plan["editions"]]
@@ -55,6 +57,9 @@ def test_release_parts_built_apart_assemble_into_the_same_bytes(sample: Path, tm
     assert sorted(single) == sorted(merged)
     assert [name for name in single if single[name] != merged[name]] == []
     assert {"index.html", "sample/index.html", "manifest.json", "SHA256SUMS"} <= set(merged)
+    checked = command(sample, "check", str(site))  # what the release runs before anything is published
+    assert checked.code == 0, checked.output
+    assert "checked 2 EPUBs, 4 HTML pages and 2 PDFs" in checked.output
 
     after = _plan(sample)
     assert all(edition["current"] for edition in after["editions"])

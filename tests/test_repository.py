@@ -8,15 +8,15 @@ import re
 import subprocess
 import unicodedata
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pikepdf
 import pytest
-from checkers import ace_file, axe_pages, epubcheck_file, pdf_fonts, pdf_text, qpdf_check, vnu_files
+from checkers import pdf_fonts, pdf_text, qpdf_check
 from conftest import command
 from lxml import html as lxml_html
 
+from editions.check import check_site, site_files
 from editions.i18n import load_translations
 from editions.sources.discover import discover_reports
 
@@ -76,47 +76,13 @@ def test_repository_studies_are_long_enough(repository: Path) -> None:
             assert words >= 1500, f"{slug}/{tag} has {words} words"
 
 
-def _books(repository: Path) -> list[Path]:
-    return [repository / "output" / slug / tag / f"{slug}-{tag}.epub" for slug, tag in ALL]
-
-
-@pytest.fixture(scope="session")
-def epubcheck_findings(repository: Path) -> dict[Path, object]:
-    """EPUBCheck on every book, two at a time (each run starts a JVM: most of its time)."""
-    with ThreadPoolExecutor(2) as pool:
-        return dict(zip(_books(repository), pool.map(epubcheck_file, _books(repository)), strict=True))
-
-
-@pytest.fixture(scope="session")
-def ace_findings(repository: Path) -> dict[Path, list[str]]:
-    """DAISY Ace on every book, one at a time: each run starts a Chromium that keeps both cores busy."""
-    return {book: ace_file(book) for book in _books(repository)}
-
-
-@pytest.mark.parametrize(("slug", "tag"), ALL)
-def test_repository_epub_passes_epubcheck(repository: Path, epubcheck_findings, slug: str, tag: str) -> None:
-    findings = epubcheck_findings[repository / "output" / slug / tag / f"{slug}-{tag}.epub"]
-    assert findings.errors == []
-    assert findings.warnings == []
-
-
-def test_repository_html_passes_nu_html_checker(repository: Path) -> None:
-    pages = sorted((repository / "output").rglob("*.html"))
-    assert len(pages) == 14 + 5 + 1
-    assert vnu_files(pages) == []
-
-
-@pytest.mark.parametrize(("slug", "tag"), ALL)
-def test_repository_epub_passes_ace_accessibility_checks(
-    repository: Path, ace_findings, slug: str, tag: str
-) -> None:
-    assert ace_findings[repository / "output" / slug / tag / f"{slug}-{tag}.epub"] == []
-
-
-def test_repository_html_passes_axe_accessibility_checks(repository: Path) -> None:
-    pages = sorted((repository / "output").rglob("*.html"))
-    violations = {page: found for page, found in axe_pages(pages).items() if found}
-    assert violations == {}
+@pytest.mark.validators
+def test_repository_output_passes_every_validator(repository: Path) -> None:
+    """EPUBCheck and Ace on every book, Nu and axe on every page, the PDF checks on every PDF: each run
+    once over all its files, as `editions check` runs them before a release."""
+    files = site_files(repository / "output")
+    assert (len(files.books), len(files.pages), len(files.pdfs)) == (14, 20, 14)
+    assert [str(finding) for finding in check_site(repository / "output")] == []
 
 
 @pytest.mark.parametrize(("slug", "tag"), ALL)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import PROFILE_SECRET, run
 from lxml import html as lxml_html
 from PIL import Image
 from weasyprint.urls import FatalURLFetchingError
@@ -21,7 +23,7 @@ def _add_to_source(sample: Path, markdown: str) -> None:
     source.write_text(source.read_text(encoding="utf-8") + markdown, encoding="utf-8")
 
 
-SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif")
+SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif", PROFILE_SECRET[:20])
 
 
 def test_security_photos_lose_exif_gps_and_comments_in_every_format(sample: Path) -> None:
@@ -85,3 +87,29 @@ def test_security_pdf_fetcher_serves_files_inside_its_mounts(tmp_path: Path) -> 
     (tmp_path / "style.css").write_text("p { color: red }")
     response = SandboxFetcher({"templates": tmp_path}).fetch(mount_url("templates", "style.css"))
     assert response.read() == b"p { color: red }"
+
+
+# What exiftool may find in a published image: the file itself and how its pixels are stored, nothing more.
+_PIXEL_GROUPS = {"ExifTool", "System", "File", "JFIF", "PNG", "Composite"}
+
+
+def test_security_every_image_copy_holds_pixels_only(sample: Path, tmp_path: Path) -> None:
+    assert run(sample, "--lang", "en", "--jobs", "1").code == 0
+    edition = sample / "output" / "sample" / "en"
+    copies = sorted((edition / "assets").glob("img-*"))
+    with zipfile.ZipFile(edition / "sample-en.epub") as book:
+        for name in (n for n in book.namelist() if "/images/img-" in n):
+            copies.append(tmp_path / f"epub-{Path(name).name}")
+            copies[-1].write_bytes(book.read(name))
+    subprocess.run(["pdfimages", "-all", str(edition / "sample-en.pdf"), str(tmp_path / "pdf")], check=True)
+    copies += sorted(tmp_path.glob("pdf-*"))
+    assert len(copies) == 3, copies
+    found = json.loads(
+        subprocess.run(
+            ["exiftool", "-j", "-a", "-G1", *map(str, copies)], capture_output=True, check=True
+        ).stdout
+    )
+    for tags in found:
+        groups = {key.split(":")[0] for key in tags if ":" in key}
+        assert groups <= _PIXEL_GROUPS, (tags["SourceFile"], groups - _PIXEL_GROUPS)
+        assert "Goma" not in json.dumps(tags) and "PhoneMaker" not in json.dumps(tags)

@@ -7,6 +7,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pytest
 from checkers import epubcheck_file, pdf_text
 from conftest import REPO, command, run
 from lxml import html as lxml_html
@@ -99,6 +100,7 @@ def test_translations_status_shows_the_commits_and_the_change_from_git(sample: P
     assert "+Collective measures, a 2024 review found, work better" in status.output
 
 
+@pytest.mark.validators
 def test_translations_missing_section_falls_back_to_the_source_language(sample: Path) -> None:
     (sample / "reports" / "sample" / "fr" / "02-findings.md").unlink()
     status = command(sample, "i18n", "status")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import REPO
 
@@ -100,23 +101,27 @@ def broken_copy(tmp_path: Path, name: str, old: str, new: str) -> Path:
     return folder
 
 
+@pytest.mark.validators
 def test_workflows_actionlint_finds_nothing() -> None:
     findings = actionlint(workflow_files())
     assert not any(findings.values()), json.dumps(findings, indent=1)
 
 
+@pytest.mark.validators
 def test_workflows_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
     folder = broken_copy(tmp_path, "release.yml", "needs: plan\n", "needs: plann\n")
     findings = actionlint([folder / "release.yml"])[str(folder / "release.yml")]
     assert "job-needs" in [finding["kind"] for finding in findings], findings
 
 
+@pytest.mark.validators
 def test_workflows_zizmor_finds_nothing() -> None:
     done = zizmor(WORKFLOWS)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No findings to report" in done.stdout, done.stdout + done.stderr
 
 
+@pytest.mark.validators
 def test_workflows_zizmor_reports_a_template_injection_and_kept_credentials(tmp_path: Path) -> None:
     folder = broken_copy(tmp_path, "release.yml", '--edition "$EDITION"', '--edition "${{ matrix.edition }}"')
     text = (folder / "release.yml").read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from editions import __version__
+from editions.cli import check as check_cli
 from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
@@ -127,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
         help="only the K-th of N equal parts of the selected editions, for building on N machines",
     )
     common.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail the build on any warning (each warning ends with its code, e.g. [labels.untranslated])",
+    )
+    common.add_argument(
         "--release",
         action="store_true",
         help="refuse editions whose translation breaks the release policy (by default: any missing or "
@@ -161,6 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     assembler.add_argument("parts", nargs="+", type=Path, metavar="DIR", help="folders built with --output")
     assembler.set_defaults(run=_assemble)
     i18n_cli.add_commands(commands, common=_project_option)
+    check_cli.add_command(commands, common=_project_option)
     return parser
 
 
@@ -222,6 +229,9 @@ def _build(options: argparse.Namespace) -> int:
         site, selection, max(1, options.jobs), make_progress(sys.stderr), _source_date_epoch(), _say
     )
     _summarize(outcome, site, time.perf_counter() - started)
+    if options.strict and outcome.warnings:
+        print(f"FAILED: {len(outcome.warnings)} warnings, and --strict makes them errors", file=sys.stderr)
+        return 1
     return 0 if outcome.ok else 1
 
 

@@ -12,6 +12,7 @@ from lxml.html import HtmlElement
 
 from editions.convert.confidential import Withheld, withhold
 from editions.convert.sanitize import sanitize
+from editions.convert.silent import silent_problems
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.i18n import parse_language
 from editions.model import Chapter, Document, Heading, Language
@@ -29,7 +30,12 @@ class CaptionLabels:
 
 
 def build_document(
-    html: str, files: tuple[Path, ...], labels: CaptionLabels, language: Language, public: bool = True
+    html: str,
+    files: tuple[Path, ...],
+    labels: CaptionLabels,
+    language: Language,
+    has_bibliography: bool = True,
+    public: bool = True,
 ) -> tuple[Document, list[str]]:
     """Parse pandoc's output; return the Document and the image sources it uses, in reading order.
 
@@ -42,8 +48,8 @@ def build_document(
     withheld = withhold(tree) if public else Withheld((), frozenset())
     abstract = tree.get_element_by_id("editions-abstract")
     body = tree.get_element_by_id("editions-body")
-    errors = refused + _check_links(tree, files, withheld.ids) + _check_notes(body, files)
-    errors += _check_images(body, files)
+    errors = refused + silent_problems(body, has_bibliography, lambda needle: locate(files, needle))
+    errors += _check_links(tree, files, withheld.ids) + _check_notes(body, files) + _check_images(body, files)
     errors += _set_directions(tree, files, language)
     chapters, stray = _chapters(body)
     if next(abstract.iter("img"), None) is not None:

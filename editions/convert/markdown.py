@@ -14,6 +14,7 @@ import pypandoc
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.model import Job
 from editions.sources.manuscript import Piece, assemble
+from editions.sources.text import read_source, without_comments
 
 FILTERS = Path(__file__).parent / "filters"
 
@@ -88,7 +89,7 @@ def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, 
     inputs, origins = [], {}
     for number, piece in enumerate(pieces, start=1):
         path = tmp / f"piece-{number:03d}.md"
-        path.write_text(piece.text + "\n", encoding="utf-8")
+        path.write_text(without_comments(piece.text) + "\n", encoding="utf-8")
         inputs.append(str(path))
         origins[str(path)] = piece
     return inputs, origins
@@ -96,6 +97,8 @@ def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, 
 
 def _located(message: dict, job: Job, origins: dict[str, Piece]) -> SourceError:
     """A pandoc log entry as our one-line error, at the place pandoc names or where the key is written."""
+    if message.get("type") == "DuplicateIdentifier":
+        return _duplicate_id(message.get("contents", ""), edition_files(job), job.site.root)
     position = message.get("openpos") or message
     text = message.get("pretty") or message.get("type", "pandoc warning")
     text = re.sub(r" at \S+ line \d+ column \d+", "", text)
@@ -116,6 +119,33 @@ def _located(message: dict, job: Job, origins: dict[str, Piece]) -> SourceError:
             where,
         )
     return SourceError(text, SourceLocation(job.translation.files[0]))
+
+
+def _duplicate_id(name: str, files: tuple[Path, ...], root: Path) -> SourceError:
+    """An id given twice: most often a heading without `{#id}`, whose id pandoc made from its title,
+    equal to an id written elsewhere. Both places are named, so the author knows which to change."""
+    places = [locate(files, "{#" + name)]
+    for path in files:
+        for number, line in enumerate(read_source(path).splitlines(), start=1):
+            heading = _HEADING.match(line)
+            if heading and "{#" not in line and _automatic_id(heading.group(1)) == name:
+                places.append(SourceLocation(path, number))
+    places = sorted(dict.fromkeys(places), key=lambda place: (files.index(place.path), place.line or 0))
+    shown = " and ".join(str(place.relative(root)) for place in places)
+    return SourceError(
+        f"the id '{name}' is given twice, at {shown} (a heading without {{#id}} gets one made from its "
+        "title): give one of them another id, e.g. `{#" + name + "-2}`",
+        places[-1],
+    )
+
+
+_HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
+
+
+def _automatic_id(title: str) -> str:
+    """The id pandoc makes from a heading's title (its auto_identifiers rule)."""
+    words = re.sub(r"[^\w\s_.-]", "", title.lower()).split()
+    return re.sub(r"^[^a-z]+", "", "-".join(words)) or "section"
 
 
 def edition_files(job: Job) -> tuple[Path, ...]:

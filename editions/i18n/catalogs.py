@@ -201,7 +201,8 @@ def label_warnings(locales_dir: Path, root: Path, languages: set[Language]) -> l
             warnings.append(
                 f"{path.relative_to(root)}: warning: {len(missing)} labels are not translated into "
                 f"'{language.tag}' and show in English: {', '.join(repr(m) for m in missing)}; "
-                "translate them there (`python3 build.py i18n status` lists every catalog)"
+                "translate them there (`python3 build.py i18n status` lists every catalog) "
+                "[labels.untranslated]"
             )
     return warnings
 

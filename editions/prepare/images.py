@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
 from editions.errors import ErrorGroup, SourceError, locate
 from editions.model import Image
@@ -33,25 +33,43 @@ def prepare_images(
 
 
 def clean_image(path: Path) -> tuple[bytes, str]:
-    """The image re-encoded from its pixels, keeping only the colour profile; and its format name."""
+    """The image re-encoded from its pixels in sRGB, with no metadata at all; and its format name."""
     with PILImage.open(path) as original:
         kind = original.format if original.format in _FORMATS else "PNG"
         icc = original.info.get("icc_profile")
         picture = ImageOps.exif_transpose(original)  # the orientation EXIF would have applied
         picture.load()
+    picture = _to_srgb(picture, icc)
     if picture.width > MAX_WIDTH:
         height = round(picture.height * MAX_WIDTH / picture.width)
         picture = picture.resize((MAX_WIDTH, height), PILImage.Resampling.LANCZOS)
     if kind == "JPEG" and picture.mode not in ("RGB", "L"):
         picture = picture.convert("RGB")
-    picture.info = {}  # comments, EXIF and XMP travel in info; only the colour profile goes back in
+    picture.info = {}  # comments, EXIF, XMP and the colour profile travel in info: none of them ships
     buffer = io.BytesIO()
-    options = {"icc_profile": icc} if icc else {}
     if kind == "JPEG":
-        picture.save(buffer, "JPEG", quality=88, optimize=True, progressive=False, **options)
+        picture.save(buffer, "JPEG", quality=88, optimize=True, progressive=False)
     else:
-        picture.save(buffer, "PNG", optimize=True, **options)
+        picture.save(buffer, "PNG", optimize=True)
     return buffer.getvalue(), kind
+
+
+def _to_srgb(picture: PILImage.Image, icc: bytes | None) -> PILImage.Image:
+    """The picture's colours in sRGB, without a profile: what browsers, e-readers and the PDF assume.
+
+    A colour profile carries text (a description, a copyright, sometimes the device or the person who
+    made it), so it is applied to the pixels and then left out. A profile that cannot be read is ignored.
+    """
+    if not icc or picture.mode in ("1", "L", "LA", "I", "F"):  # grey needs no colour conversion
+        return picture.convert("RGB") if picture.mode == "CMYK" else picture
+    if picture.mode not in ("RGB", "RGBA", "CMYK"):
+        picture = picture.convert("RGBA" if picture.has_transparency_data else "RGB")
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        mode = "RGBA" if picture.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(picture, source, ImageCms.createProfile("sRGB"), outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture.convert("RGB") if picture.mode == "CMYK" else picture
 
 
 def _prepare(source: str, report_root: Path, work_dir: Path) -> Image:

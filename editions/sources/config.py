@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from editions.errors import ConfigError, SourceError, SourceLocation
+from editions.errors import ConfigError, ErrorGroup, SourceError, SourceLocation
 from editions.i18n import parse_language
 from editions.model import Cover, Format, ReleasePolicy, Site
 from editions.sources.plaintext import markup_problem
@@ -46,11 +47,27 @@ def find_project(start: Path) -> Path:
     )
 
 
+# [tool.editions]: each setting, what it holds, and its default (None: required).
+SITE_SETTINGS: dict[str, tuple[type, str | None, str]] = {
+    "name": (str, None, "the site's name, shown on the page that lists every report"),
+    "publisher": (str, None, "who publishes, e.g. Protection International"),
+    "reports": (str, "reports", "the folder of the reports, relative to pyproject.toml"),
+    "templates": (str, "templates", "the folder of the templates"),
+    "locales": (str, "locales", "the folder of the label catalogs"),
+    "output": (str, "output", "where editions are published"),
+    "language": (str, "en", "the language of the pages that list every language"),
+    "release": (dict, "", "what --release accepts: missing and stale, each refuse or allow"),
+}
+
+
 def load_site(root: Path, output: Path | None = None, audience: str = "public") -> Site:
     """Settings from `root`/pyproject.toml; `output` overrides where editions are written.
 
     An internal build (`audience="internal"`) writes beside the public folder, into `output-internal/`
     by default, and never into the public folder: its editions hold confidential passages.
+
+    Every problem is reported at once, each at its line: a missing or mistyped setting, a value of the
+    wrong type, an unknown name (with the setting it probably meant).
     """
     path = root / "pyproject.toml"
     data = read_toml(path)
@@ -60,27 +77,26 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
             "no [tool.editions] table: add one with name, publisher, reports, templates, locales and output",
             SourceLocation(path),
         )
-    try:
-        site = Site(
-            root=root,
-            reports_dir=root / settings.get("reports", "reports"),
-            templates_dir=root / settings.get("templates", "templates"),
-            locales_dir=root / settings.get("locales", "locales"),
-            output_dir=_output_dir(root / settings.get("output", "output"), output, audience),
-            name=str(settings["name"]),
-            publisher=str(settings["publisher"]),
-            language=str(settings.get("language", "en")),
-            release=release_policy(settings.get("release", {}), path, "[tool.editions.i18n.release]")
-            or ReleasePolicy(),
-            audience=audience,
-        )
-    except KeyError as missing:
-        raise ConfigError(f"[tool.editions] needs the setting {missing}", SourceLocation(path)) from None
-    for key in ("name", "publisher"):
-        problem = markup_problem(str(settings[key]))
-        if problem:
-            raise ConfigError(f"[tool.editions] {key} {problem}", SourceLocation(path))
-    return site
+    lines = read_source(path).splitlines()
+    errors = [
+        ConfigError(f"[tool.editions] {problem}", SourceLocation(path, _setting_line(lines, key)))
+        for key, problem in _site_problems(settings)
+    ]
+    if errors:
+        raise ErrorGroup(errors)
+    value = {key: settings.get(key, default) for key, (_, default, _) in SITE_SETTINGS.items()}
+    return Site(
+        root=root,
+        reports_dir=root / value["reports"],
+        templates_dir=root / value["templates"],
+        locales_dir=root / value["locales"],
+        output_dir=_output_dir(root / value["output"], output, audience),
+        name=value["name"],
+        publisher=value["publisher"],
+        language=value["language"],
+        release=release_policy(value["release"], path, "[tool.editions.release]") or ReleasePolicy(),
+        audience=audience,
+    )
 
 
 def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
@@ -95,6 +111,41 @@ def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
             f"public output folder ({public.name}/); leave out --output to use {public.name}-internal/"
         )
     return internal
+
+
+def _site_problems(settings: dict) -> list[tuple[str, str]]:
+    problems = []
+    for key in settings:
+        if key not in SITE_SETTINGS:
+            guess = difflib.get_close_matches(key, SITE_SETTINGS, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"the settings are: {', '.join(SITE_SETTINGS)}"
+            problems.append((key, f"unknown setting '{key}': {hint}"))
+    for key, (kind, default, meaning) in SITE_SETTINGS.items():
+        if key not in settings:
+            if default is None:
+                problems.append(("[tool.editions]", f"needs the setting {key} ({meaning})"))
+        elif not isinstance(settings[key], kind) or (kind is str and not settings[key].strip()):
+            shown = "a table" if kind is dict else "a text in quotes"
+            problems.append((key, f"{key} must be {shown} ({meaning}), not {settings[key]!r}"))
+        elif kind is str and key in ("name", "publisher") and (problem := markup_problem(settings[key])):
+            problems.append((key, f"{key} {problem}"))
+    return problems
+
+
+def _setting_line(lines: list[str], key: str) -> int | None:
+    """The line of `key = …` inside [tool.editions] (or of a table header given as `[…]`)."""
+    inside = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            if stripped == key:
+                return number
+            inside = stripped == "[tool.editions]" or stripped.startswith("[tool.editions.")
+            if key == "release" and stripped == "[tool.editions.release]":
+                return number
+        elif inside and re.match(rf"{re.escape(key)}\s*=", stripped):
+            return number
+    return None
 
 
 def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None:
@@ -151,7 +202,11 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
     text = read_source(path)
     checker = _Checker(path, text)
     for key in sorted(set(data) - _REPORT_KEYS):
-        checker.fail(key, f"unknown setting '{key}'; the settings are: {', '.join(sorted(_REPORT_KEYS))}")
+        guess = difflib.get_close_matches(key, sorted(_REPORT_KEYS), n=1)
+        hint = (
+            f"did you mean '{guess[0]}'?" if guess else f"the settings are: {', '.join(sorted(_REPORT_KEYS))}"
+        )
+        checker.fail(key, f"unknown setting '{key}'; {hint}")
     source = checker.language(data, "source_language")
     translations = checker.languages(data, "translations", exclude=source)
     settings = ReportSettings(
@@ -177,8 +232,22 @@ class _Checker:
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.lines, self.errors = path, text.splitlines(), []
 
-    def fail(self, key: str, message: str) -> None:
-        self.errors.append(ConfigError(message, SourceLocation(self.path, self._line(key))))
+    def fail(self, key: str, message: str, table: str = "") -> None:
+        """Record `message` at the line of `key` (inside `[table]` when given)."""
+        line = self._line_in(table, key) if table else self._line(key)
+        self.errors.append(ConfigError(message, SourceLocation(self.path, line)))
+
+    def _line_in(self, table: str, key: str) -> int | None:
+        """The line of `key = …` in table `[table]`, else of the table's header, else of `table`'s root."""
+        header = next((n for n, line in enumerate(self.lines, 1) if line.strip() == f"[{table}]"), None)
+        if header is None:
+            return self._line(table.split(".")[0])
+        for number, line in enumerate(self.lines[header:], header + 1):
+            if line.strip().startswith("["):
+                break
+            if re.match(rf"\s*{re.escape(key)}\s*=", line):
+                return number
+        return header
 
     def _line(self, key: str) -> int | None:
         pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\s*(=|\]|\.)")
@@ -286,7 +355,7 @@ class _Checker:
                 value = entry.get(fmt.value) if isinstance(entry, dict) else None
                 problem = identifier_problem(value)
                 if problem:
-                    self.fail("identifiers", f"[identifiers.{tag}] {fmt.value}: {problem}")
+                    self.fail(fmt.value, f"[identifiers.{tag}] {fmt.value}: {problem}", f"identifiers.{tag}")
                 else:
                     result[tag][fmt] = value
         return result

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from editions.errors import ConfigError, EditionsError, SourceError, SourceLocation, flatten
+from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
 from editions.i18n import parse_language
 from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
@@ -17,6 +17,7 @@ from editions.sources.confidential import find_confidential
 from editions.sources.config import ReportSettings, load_report_settings
 from editions.sources.plaintext import markup_problem
 from editions.sources.sections import Section, read_sections
+from editions.sources.tables import table_problems
 from editions.sources.text import read_source
 
 _FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
@@ -107,6 +108,9 @@ def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Transl
     """The sources of language `tag` and the metadata in their front matter."""
     files = source_files(folder, tag)
     meta, _ = read_front_matter(files[0])
+    problems = [error for path in files for error in table_problems(path, read_source(path))]
+    if problems:
+        raise ErrorGroup(problems)
     for later in files[1:]:
         if read_source(later).startswith("---"):
             raise SourceError(
@@ -181,7 +185,7 @@ def read_front_matter(path: Path) -> tuple[dict, int]:
     if end is None:
         raise SourceError("the front matter has no closing '---' line", SourceLocation(path, 1))
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end])) or {}
+        meta = yaml.load("\n".join(lines[1:end]), Loader=_UniqueKeys) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -222,3 +226,19 @@ def _check_front_matter(meta: dict, path: Path, lines: list[str]) -> None:
             problem = markup_problem(value)
             if problem:
                 raise SourceError(f"'{key}:' {problem}", where(key))
+
+
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader, except that a key written twice is an error: the second would silently win."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        """A mapping whose keys are all different."""
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' is written twice: keep one", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)

@@ -107,9 +107,10 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
                 title = _HEADING_ID.sub("", heading.group(2)).strip()
                 headings.append((current, len(heading.group(1)), title, path, number))
                 bodies[current], start = [], number
-            elif heading and note is None and len(heading.group(1)) == 1:
+            elif heading and note is None and len(heading.group(1)) <= 2:
+                kind, marks = ("chapter", "#") if len(heading.group(1)) == 1 else ("section", "##")
                 raise SourceError(
-                    "this chapter heading has no id: write it as `# Title {#id}`, with the same "
+                    f"this {kind} heading has no id: write it as `{marks} Title {{#id}}`, with the same "
                     "id in every language, so its translations can be matched",
                     SourceLocation(path, number),
                 )

@@ -9,6 +9,7 @@ however it was typed. A file that is not UTF-8 is named as such, at its line.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -40,3 +41,16 @@ def read_source(path: Path) -> str:
             SourceLocation(path, line),
         ) from None
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def without_comments(text: str) -> str:
+    """`text` without its HTML comments: authors' notes to themselves, never to be published (pandoc would
+    show them as text). Code blocks keep theirs, and every line stays where it was, so positions hold."""
+    parts = re.split(r"(^\s*(?:```|~~~).*?^\s*(?:```|~~~)[^\n]*$)", text, flags=re.MULTILINE | re.DOTALL)
+    return "".join(
+        part if index % 2 else _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), part)
+        for index, part in enumerate(parts)
+    )

@@ -1,0 +1,50 @@
+"""`editions check [DIR]`: every validator on built outputs, one located line per problem."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sized
+from pathlib import Path
+
+from editions.check import check_site, site_files
+from editions.sources.config import load_site
+
+
+def add_command(
+    commands: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    """Add `check [DIR]`; it exits 0 when every file passes, 1 when one does not, 2 when a tool fails."""
+    check = commands.add_parser(
+        "check",
+        help="check built editions: EPUBCheck, Ace, Nu Html Checker, axe, PDF structure",
+        description="Run every validator on the EPUBs, HTML pages and PDFs below DIR and print one "
+        "located line per problem.",
+    )
+    common(check)
+    check.add_argument(
+        "folder", nargs="?", type=Path, metavar="DIR", help="the folder to check (default: the site's output)"
+    )
+    check.set_defaults(run=_check)
+
+
+def _check(options: argparse.Namespace) -> int:
+    folder = options.folder or load_site(options.root).output_dir
+    started = time.perf_counter()
+    findings = check_site(folder)  # a missing or failing validator is an EditionsError: exit 2
+    for finding in findings:
+        print(finding)
+    files = site_files(folder)
+    counts = (
+        f"{_count(files.books, 'EPUB')}, {_count(files.pages, 'HTML page')} and {_count(files.pdfs, 'PDF')}"
+    )
+    verdict = f"{_count(findings, 'problem')} found" if findings else "no problems found"
+    print(
+        f"checked {counts} in {folder} in {time.perf_counter() - started:.1f} s: {verdict}", file=sys.stderr
+    )
+    return 1 if findings else 0
+
+
+def _count(items: Sized, noun: str) -> str:
+    return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
