@@ -13,12 +13,13 @@ from pathlib import Path
 from editions import i18n
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
-from editions.errors import EditionsError, ErrorGroup, flatten
-from editions.model import Document, EditionResult, Job, Listing
+from editions.errors import EditionsError, ErrorGroup, flatten, locate
+from editions.model import Artifact, Confidential, Document, EditionResult, Job, Listing
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
 from editions.prepare.fonts import load_fonts
 from editions.prepare.images import prepare_images
+from editions.publish.audit import extract_texts, find_leaks
 from editions.writers import EditionContext, writers
 from editions.writers.templating import make_environment
 
@@ -44,6 +45,9 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
                 report(job.name, fmt.value)
                 context = replace(context, done=tuple(artifacts))
                 artifacts += write(context)
+        if not job.site.internal:
+            report(job.name, "audit")
+            audit_edition(job, context.document, staging, artifacts)
         return EditionResult(
             job,
             artifacts=tuple(artifacts),
@@ -92,7 +96,12 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     )
     files = markdown.edition_files(job)
     document, sources = build_document(
-        conversion.html, files, labels, translation.language, job.report.bibliography is not None
+        conversion.html,
+        files,
+        labels,
+        translation.language,
+        job.report.bibliography is not None,
+        public=not site.internal,
     )
     fonts = load_fonts(site.templates_dir / "fonts")
     missing_glyphs = check_coverage(document, translation, fonts, files)
@@ -109,6 +118,20 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         work=work,
         cover_svg=render_cover(environment, job.report, translation, fonts),
     )
+
+
+def audit_edition(job: Job, document: Document, staging: Path, artifacts: list[Artifact]) -> None:
+    """Fail the edition if any staged file holds a passage marked confidential in any language of its
+    report, or the words of a passage this edition left out."""
+    files = markdown.edition_files(job)
+    withheld = []
+    for text in document.withheld:
+        where = locate(files, " ".join(text.split()[:3]))
+        withheld.append(Confidential(text, where.path, where.line or 0))
+    texts = (part for artifact in artifacts for part in extract_texts(staging / artifact.path, artifact.path))
+    leaks = find_leaks(texts, (*job.report.confidential, *withheld))
+    if leaks:
+        raise ErrorGroup([leak.error() for leak in leaks])
 
 
 def listing(job: Job, document: Document) -> Listing:

@@ -57,6 +57,15 @@ class ReleasePolicy:
 
 
 @dataclass(frozen=True)
+class Confidential:
+    """A passage or name marked `{.confidential}` in a source: never in a public edition of any language."""
+
+    text: str  # as written, markup removed and whitespace collapsed
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
 class Translation:
     """One language's sources of a report and their front matter."""
 
@@ -68,6 +77,7 @@ class Translation:
     translators: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     status: TranslationStatus | None = None  # how it compares with the source; None for the source
+    confidential: tuple[Confidential, ...] = ()  # the passages its sources mark confidential
 
     @property
     def pending(self) -> int:
@@ -103,6 +113,11 @@ class Report:
         """The translation in language `tag`, if the report has one."""
         return next((t for t in self.translations if t.language.tag == tag), None)
 
+    @property
+    def confidential(self) -> tuple[Confidential, ...]:
+        """What any language of the report marks confidential: a name marked in one must stay out of all."""
+        return tuple(dict.fromkeys(c for t in self.translations for c in t.confidential))
+
 
 @dataclass(frozen=True)
 class Site:
@@ -117,6 +132,12 @@ class Site:
     publisher: str
     language: str = "en"  # the language of pages that serve every language, such as output/index.html
     release: ReleasePolicy = ReleasePolicy()  # what `--release` accepts, unless a report says otherwise
+    audience: str = "public"  # "internal" keeps confidential passages, marked, in its own output folder
+
+    @property
+    def internal(self) -> bool:
+        """Whether this build is for PI's staff only: confidential passages stay in, visibly marked."""
+        return self.audience == "internal"
 
 
 @dataclass(frozen=True)
@@ -192,6 +213,7 @@ class Document:
     abstract_html: str
     chapters: tuple[Chapter, ...]
     images: tuple[Image, ...] = ()
+    withheld: tuple[str, ...] = ()  # the words of the confidential passages left out of this edition
 
     @property
     def headings(self) -> tuple[Heading, ...]:

@@ -68,7 +68,8 @@ def build(
         for result in run_jobs(jobs, workers, staging, progress):
             outcome.results.append(result)
             progress.finish(result)
-        publish(site, previous, outcome.results, retired_editions(project, previous), staging)
+        secrets = tuple(c for report in project.reports for c in report.confidential)
+        publish(site, previous, outcome.results, retired_editions(project, previous), staging, secrets)
     return outcome
 
 

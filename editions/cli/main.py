@@ -37,6 +37,7 @@ _VALUED = {
     "--port",
     "--edition",
     "--shard",
+    "--audience",
 }
 
 
@@ -137,6 +138,13 @@ def _parser() -> argparse.ArgumentParser:
         help="refuse editions whose translation breaks the release policy (by default: any missing or "
         "stale section) and build the others",
     )
+    common.add_argument(
+        "--audience",
+        choices=("public", "internal"),
+        default="public",
+        help="internal: keep confidential passages, marked 'CONFIDENTIAL — internal' on every page, and "
+        "write into output-internal/, never into the public folder (default: public)",
+    )
     commands = parser.add_subparsers(title="commands")
     commands.add_parser("build", parents=[common], help="build editions (the default command)").set_defaults(
         run=_build
@@ -200,7 +208,7 @@ def _say(message: str) -> None:
 
 
 def _serve(options: argparse.Namespace) -> int:
-    site = load_site(options.root.resolve(), options.output)
+    site = load_site(options.root.resolve(), options.output, options.audience)
     preview = Preview(
         site,
         _selection(options),
@@ -214,7 +222,7 @@ def _serve(options: argparse.Namespace) -> int:
 
 
 def _build(options: argparse.Namespace) -> int:
-    site = load_site(options.root.resolve(), options.output)
+    site = load_site(options.root.resolve(), options.output, options.audience)
     selection = _selection(options)
     started = time.perf_counter()
     outcome = build(
@@ -228,7 +236,7 @@ def _build(options: argparse.Namespace) -> int:
 
 
 def _plan(options: argparse.Namespace) -> int:
-    site = load_site(options.root, options.output)
+    site = load_site(options.root, options.output, options.audience)
     plan = plan_build(site, _selection(options), _source_date_epoch())
     if options.json:
         print(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
@@ -241,7 +249,7 @@ def _plan(options: argparse.Namespace) -> int:
 
 
 def _assemble(options: argparse.Namespace) -> int:
-    site = load_site(options.root, options.output)
+    site = load_site(options.root, options.output, options.audience)
     manifest = assemble(site, options.parts, _say)
     where = _shown(site.output_dir)
     print(f"assembled {len(manifest.editions)} editions from {len(options.parts)} parts → {where}")

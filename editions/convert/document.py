@@ -10,6 +10,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
+from editions.convert.confidential import Withheld, withhold
 from editions.convert.sanitize import sanitize
 from editions.convert.silent import silent_problems
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
@@ -34,15 +35,21 @@ def build_document(
     labels: CaptionLabels,
     language: Language,
     has_bibliography: bool = True,
+    public: bool = True,
 ) -> tuple[Document, list[str]]:
-    """Parse pandoc's output; return the Document and the image sources it uses, in reading order."""
+    """Parse pandoc's output; return the Document and the image sources it uses, in reading order.
+
+    A `public` Document leaves out every confidential passage; an internal one keeps them, marked.
+    """
     tree = lxml_html.fromstring(f"<div>{html}</div>")
     # First, so that nothing outside the allow-list reaches the checks below or any writer.
     refused = sanitize(tree, lambda needle: locate(files, needle))
+    # Then, before anything is checked, counted or numbered: what is left out leaves no trace.
+    withheld = withhold(tree) if public else Withheld((), frozenset())
     abstract = tree.get_element_by_id("editions-abstract")
     body = tree.get_element_by_id("editions-body")
     errors = refused + silent_problems(body, has_bibliography, lambda needle: locate(files, needle))
-    errors += _check_links(tree, files) + _check_notes(body, files) + _check_images(body, files)
+    errors += _check_links(tree, files, withheld.ids) + _check_notes(body, files) + _check_images(body, files)
     errors += _set_directions(tree, files, language)
     chapters, stray = _chapters(body)
     if next(abstract.iter("img"), None) is not None:
@@ -73,16 +80,25 @@ def build_document(
     document = Document(
         abstract_html=_inner_html(abstract),
         chapters=tuple(_chapter(section) for section in chapters),
+        withheld=withheld.texts,
     )
     return document, list(dict.fromkeys(images))
 
 
-def _check_links(tree: HtmlElement, files: tuple[Path, ...]) -> list[SourceError]:
+def _check_links(tree: HtmlElement, files: tuple[Path, ...], withheld: frozenset[str]) -> list[SourceError]:
     ids = {element.get("id") for element in tree.iter() if element.get("id")}
     errors = []
     for link in tree.iter("a"):
         href = link.get("href", "")
-        if href.startswith("#"):
+        if href.startswith("#") and href[1:] in withheld:
+            errors.append(
+                SourceError(
+                    f"link to '{href}' points into a confidential passage, which public editions leave "
+                    "out: mark the link confidential too, or point it elsewhere",
+                    locate(files, href),
+                )
+            )
+        elif href.startswith("#"):
             if href[1:] not in ids:
                 errors.append(
                     SourceError(

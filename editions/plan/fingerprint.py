@@ -28,6 +28,9 @@ def fingerprint_editions(project: Project, epoch: dt.datetime | None = None) -> 
     fingerprints = {}
     for report in project.reports:
         assets = _digest(_files(report.root, exclude_md=True), site.root)
+        # Every edition is audited against the marks of every language: a mark added in one language
+        # must rebuild, and so re-audit, the editions of the others.
+        assets += hashlib.sha256(repr(sorted({c.text for c in report.confidential})).encode()).hexdigest()
         for translation in report.translations:
             # A translation's editions show the source where they fall behind it: both count.
             sources = _digest([*translation.files, *report.source.files], site.root)
@@ -63,7 +66,7 @@ def _settings(site: Site) -> str:
     folders = [
         str(path.relative_to(site.root)) for path in (site.reports_dir, site.templates_dir, site.locales_dir)
     ]
-    return repr((site.name, site.publisher, site.language, site.release, folders))
+    return repr((site.name, site.publisher, site.language, site.release, site.audience, folders))
 
 
 @functools.cache

@@ -7,18 +7,26 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
-from editions.model import EditionResult, Site
+from editions.errors import ErrorGroup
+from editions.model import Confidential, EditionResult, Site
+from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
 from editions.publish.site import render_site
 from editions.publish.transaction import Change, commit
 
 
 def publish(
-    site: Site, previous: Manifest, results: Iterable[EditionResult], retired: Iterable[str], staging: Path
+    site: Site,
+    previous: Manifest,
+    results: Iterable[EditionResult],
+    retired: Iterable[str],
+    staging: Path,
+    confidential: tuple[Confidential, ...] = (),
 ) -> Manifest:
     """Move the built editions and the pages that list them into output/, all or nothing.
 
-    When no edition was built or retired, nothing is written: the published site stays as it was.
+    When no edition was built or retired, nothing is written: the published site stays as it was. In a
+    public build, a site page or manifest holding any `confidential` text stops publishing altogether.
     """
     manifest = previous.retired(retired)
     sources: dict[str, Path] = {}
@@ -29,15 +37,22 @@ def publish(
     if manifest == previous and not sources:
         shutil.rmtree(staging, ignore_errors=True)
         return previous
-    return publish_manifest(site, previous, manifest, sources, staging)
+    return publish_manifest(site, previous, manifest, sources, staging, confidential)
 
 
 def publish_manifest(
-    site: Site, previous: Manifest, manifest: Manifest, sources: dict[str, Path], staging: Path
+    site: Site,
+    previous: Manifest,
+    manifest: Manifest,
+    sources: dict[str, Path],
+    staging: Path,
+    confidential: tuple[Confidential, ...] = (),
 ) -> Manifest:
     """Publish `manifest`, whose new files are staged at `sources`, over what `previous` published."""
     try:
         changes, manifest = _changes(site, previous, manifest, sources, staging / "site")
+        if not site.internal:
+            _audit_site(staging / "site", confidential)
     except BaseException:  # nothing was published: leave nothing behind either
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -65,6 +80,15 @@ def _changes(
     # The manifest and the checksums go last: until they are in, the journal can still undo the rest.
     changes += [Change(NAME, sources[NAME]), Change(CHECKSUMS, sources[CHECKSUMS])]
     return changes, manifest
+
+
+def _audit_site(pages: Path, confidential: tuple[Confidential, ...]) -> None:
+    """The site's pages and the manifest list only audited editions; read them back all the same."""
+    files = sorted(path for path in pages.rglob("*") if path.is_file())
+    texts = (part for path in files for part in extract_texts(path, path.relative_to(pages).as_posix()))
+    leaks = find_leaks(texts, confidential)
+    if leaks:
+        raise ErrorGroup([leak.error("nothing was published") for leak in leaks])
 
 
 def _stage(folder: Path, relative: str, data: bytes) -> Path:

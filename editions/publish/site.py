@@ -17,7 +17,7 @@ from markupsafe import Markup
 from editions import i18n
 from editions.model import Artifact, Format, Language, Listing, Site, edition_file
 from editions.publish.manifest import Manifest
-from editions.writers import templating
+from editions.writers import INTERNAL_MARK, templating
 from editions.writers.templating import make_environment
 
 
@@ -64,11 +64,17 @@ def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
         site.templates_dir, language, i18n.load_translations(site.locales_dir, language)
     )
     reports = _reports(site, manifest)
+    mark = INTERNAL_MARK if site.internal else ""
     pages = [
-        (f"{r.slug}/index.html", templating.render(environment, "landing/report.html", site=site, report=r))
+        (
+            f"{r.slug}/index.html",
+            templating.render(environment, "landing/report.html", site=site, report=r, internal_mark=mark),
+        )
         for r in reports
     ]
-    index = templating.render(environment, "landing/site.html", site=site, reports=reports)
+    index = templating.render(
+        environment, "landing/site.html", site=site, reports=reports, internal_mark=mark
+    )
     pages.append(("index.html", index))
     files = [(path, text.encode("utf-8")) for path, text in pages]
     files.append(("landing.css", (site.templates_dir / "landing" / "landing.css").read_bytes()))

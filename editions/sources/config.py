@@ -60,8 +60,11 @@ SITE_SETTINGS: dict[str, tuple[type, str | None, str]] = {
 }
 
 
-def load_site(root: Path, output: Path | None = None) -> Site:
+def load_site(root: Path, output: Path | None = None, audience: str = "public") -> Site:
     """Settings from `root`/pyproject.toml; `output` overrides where editions are written.
+
+    An internal build (`audience="internal"`) writes beside the public folder, into `output-internal/`
+    by default, and never into the public folder: its editions hold confidential passages.
 
     Every problem is reported at once, each at its line: a missing or mistyped setting, a value of the
     wrong type, an unknown name (with the setting it probably meant).
@@ -87,12 +90,27 @@ def load_site(root: Path, output: Path | None = None) -> Site:
         reports_dir=root / value["reports"],
         templates_dir=root / value["templates"],
         locales_dir=root / value["locales"],
-        output_dir=(output or root / value["output"]).absolute(),
+        output_dir=_output_dir(root / value["output"], output, audience),
         name=value["name"],
         publisher=value["publisher"],
         language=value["language"],
         release=release_policy(value["release"], path, "[tool.editions.release]") or ReleasePolicy(),
+        audience=audience,
     )
+
+
+def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
+    """Where editions for `audience` go; an internal build refuses the public folder and anything in it."""
+    if audience == "public":
+        return (given or public).absolute()
+    internal = (given or public.with_name(f"{public.name}-internal")).absolute()
+    resolved, published = internal.resolve(), public.absolute().resolve()
+    if resolved == published or resolved.is_relative_to(published) or published.is_relative_to(resolved):
+        raise ConfigError(
+            f"--output {given}: an internal build holds confidential passages and never writes into the "
+            f"public output folder ({public.name}/); leave out --output to use {public.name}-internal/"
+        )
+    return internal
 
 
 def _site_problems(settings: dict) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError,
 from editions.i18n import parse_language
 from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
+from editions.sources.confidential import find_confidential
 from editions.sources.config import ReportSettings, load_report_settings
 from editions.sources.plaintext import markup_problem
 from editions.sources.sections import Section, read_sections
@@ -124,6 +125,7 @@ def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Transl
         abstract=meta["abstract"],
         translators=tuple(meta.get("translators") or ()),
         keywords=tuple(meta.get("keywords") or ()),
+        confidential=tuple(c for path in files for c in find_confidential(path, read_source(path))),
     )
 
 

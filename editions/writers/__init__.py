@@ -97,6 +97,7 @@ class EditionContext:
             "identifier": report.identifiers.get(tr.language.tag, {}).get(fmt, ""),
             "abstract_notice": self.notices(fmt).get(FRONT_MATTER, ""),
             "modified": job.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "internal_mark": INTERNAL_MARK if job.site.internal else "",
             "font_stacks": Markup(self.fonts.css()),
             "alternates": [
                 (other.language, f"../{other.language.tag}/index.html")
@@ -105,6 +106,10 @@ class EditionContext:
             ],
         }
 
+
+# On every page and in the metadata of an internal edition. English on purpose: PI's staff share it,
+# and a translated mark could be missed by someone who does not read the edition's language.
+INTERNAL_MARK = "CONFIDENTIAL — internal"
 
 Writer = Callable[[EditionContext], tuple[Artifact, ...]]
 

@@ -13,7 +13,7 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
 from editions.prepare.fonts import font_face_css, subset_fonts
-from editions.writers import EditionContext, templating
+from editions.writers import INTERNAL_MARK, EditionContext, templating
 
 
 def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
@@ -61,9 +61,10 @@ def _book(context: EditionContext) -> epub.EpubBook:
     book.add_metadata("DC", "publisher", report.publisher)
     book.add_metadata("DC", "date", report.date.isoformat())
     book.add_metadata("DC", "rights", report.licence)
-    book.add_metadata(
-        "DC", "description", " ".join(transform.text_of(context.document.abstract_html).split())
-    )
+    description = " ".join(transform.text_of(context.document.abstract_html).split())
+    if job.site.internal:
+        description = f"{INTERNAL_MARK}. {description}"
+    book.add_metadata("DC", "description", description)
     for keyword in tr.keywords:
         book.add_metadata("DC", "subject", keyword)
     if tr.subtitle:
