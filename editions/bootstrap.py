@@ -129,6 +129,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing += ["libpango-1.0-0", "libpangoft2-1.0-0"]
     if find_library("harfbuzz-subset") is None:  # WeasyPrint subsets fonts with it
         missing.append("libharfbuzz-subset0")
+    if shutil.which("pdftotext") is None:  # every public PDF is read back for confidential passages
+        missing.append("poppler-utils")
     if purpose == "test":
         needs = {"java": "default-jre-headless", "qpdf": "qpdf", "pdffonts": "poppler-utils", "npm": "npm"}
         needs["exiftool"] = "libimage-exiftool-perl"  # the tests read every image's metadata with it

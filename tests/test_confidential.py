@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOTS, copy_project, run, write_photo
+from conftest import ROOTS, command, copy_project, run, write_photo
 
 from editions.model import Project
 from editions.pipeline import plan_build
@@ -28,7 +28,7 @@ from editions.sources.discover import discover_reports
 
 # Words of the marked passages: a name inline, a block with its heading, a footnote inside the block,
 # a figure's caption and alt text, and a name the French file marks in its abstract.
-SECRETS = ("Kowalczyk", "Kivundu", "Ignatius", "Mbeki", "Nyota")
+SECRETS = ("Kowalczyk", "Kivundu", "Ignatius", "Tumbaliza", "Nyota")
 MARK = "CONFIDENTIAL — internal"
 
 ENGLISH = {
@@ -45,7 +45,7 @@ The safe house of Kivundu hosts four families.[^shelter-1]
 
 ![Amara Kowalczyk at the safe house](images/photo.jpg){#fig-house alt="A portrait of Amara Kowalczyk"}
 
-[^shelter-1]: Contact through Brother Ignatius Mbeki.
+[^shelter-1]: Contact through Brother Ignatius Tumbaliza.
 :::
 
 ![The village, seen from the road](images/photo.jpg){.confidential alt="The road to Kivundu"}
@@ -68,7 +68,7 @@ La maison sûre de Kivundu accueille quatre familles.[^refuge-1]
 
 ![Amara Kowalczyk à la maison sûre](images/photo.jpg){#fig-house alt="Un portrait d’Amara Kowalczyk"}
 
-[^refuge-1]: Contact par le frère Ignatius Mbeki.
+[^refuge-1]: Contact par le frère Ignatius Tumbaliza.
 :::
 
 ![Le village, vu de la route](images/photo.jpg){.confidential alt="La route de Kivundu"}
@@ -167,10 +167,10 @@ def test_confidential_marks_found_in_every_language(tmp_path: Path) -> None:
     assert {
         "Nyota Baraka",
         "The safe house of Kivundu hosts four families.",
-        "Contact through Brother Ignatius Mbeki.",
+        "Contact through Brother Ignatius Tumbaliza.",
         "The road to Kivundu",
     } <= {c.text for c in english}
-    assert {"Contact par le frère Ignatius Mbeki.", "La route de Kivundu"} <= {c.text for c in french}
+    assert {"Contact par le frère Ignatius Tumbaliza.", "La route de Kivundu"} <= {c.text for c in french}
     # A short heading of a marked block is left out, but not searched for: it would refuse every
     # edition that uses its words elsewhere. Names are marked inline, and always searched for.
     assert "The shelter" not in {c.text for c in english} and "Le refuge" not in {c.text for c in french}
@@ -210,7 +210,7 @@ def test_internal_build_keeps_passages_and_marks_every_page(built: Path) -> None
     with pikepdf.open(pdf) as document:
         assert str(document.docinfo["/Title"]).startswith(MARK)
     text = " ".join("\n".join(pages).split())
-    assert all(secret in text for secret in ("Kowalczyk", "Kivundu", "Mbeki", "Nyota"))
+    assert all(secret in text for secret in ("Kowalczyk", "Kivundu", "Tumbaliza", "Nyota"))
     page = (internal / "sample/fr/index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex, nofollow">' in page and MARK in page
     assert 'class="confidential"' in page and "Kowalczyk" in page
@@ -346,3 +346,16 @@ def test_a_mark_in_one_language_rebuilds_every_language(sample: Path) -> None:
     after = fingerprints()
     # The English sources did not change, but the English editions must be audited for the new name.
     assert before["sample/en"] != after["sample/en"] and before["sample/fr"] != after["sample/fr"]
+
+
+@pytest.mark.validators
+def test_assemble_refuses_an_internal_part_for_the_public_site(built: Path, tmp_path: Path) -> None:
+    part = built / "output-internal"
+    assert (part / "manifest.json").is_file()  # the internal build the module made
+    site = tmp_path / "site"
+    result = command(built, "assemble", str(part), "--output", str(site))
+    assert result.code == 2
+    assert "a part holds confidential text, so nothing was published" in result.output
+    assert not (site / "manifest.json").exists()
+    checked = command(built, "check", str(part))  # and `editions check` names the leak
+    assert checked.code == 1 and "it must not be published" in checked.output

@@ -9,7 +9,10 @@ from collections.abc import Callable, Sized
 from pathlib import Path
 
 from editions.check import check_site, site_files
+from editions.model import Confidential
+from editions.publish.audit import audit_outputs
 from editions.sources.config import load_site
+from editions.sources.discover import discover_reports
 
 
 def add_command(
@@ -33,8 +36,12 @@ def _check(options: argparse.Namespace) -> int:
     folder = options.folder or load_site(options.root).output_dir
     started = time.perf_counter()
     findings = check_site(folder)  # a missing or failing validator is an EditionsError: exit 2
+    leaks = audit_outputs([folder], _confidential(options.root))
     for finding in findings:
         print(finding)
+    for leak in leaks:
+        print(leak)
+    findings = [*findings, *leaks]
     files = site_files(folder)
     counts = (
         f"{_count(files.books, 'EPUB')}, {_count(files.pages, 'HTML page')} and {_count(files.pdfs, 'PDF')}"
@@ -48,3 +55,9 @@ def _check(options: argparse.Namespace) -> int:
 
 def _count(items: Sized, noun: str) -> str:
     return f"{len(items)} {noun}" + ("" if len(items) == 1 else "s")
+
+
+def _confidential(root: Path) -> tuple[Confidential, ...]:
+    """Every passage marked confidential in the project's sources, in any language."""
+    reports, _ = discover_reports(load_site(root).reports_dir)
+    return tuple(passage for report in reports for passage in report.confidential)

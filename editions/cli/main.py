@@ -22,6 +22,7 @@ from editions.pipeline import BuildReport, build, plan_build
 from editions.plan import Selection
 from editions.publish.assemble import assemble
 from editions.sources.config import find_project, load_site
+from editions.sources.discover import discover_reports
 
 PROGRAM = "editions"
 COMMANDS = ("build", "serve", "plan", "assemble", "check", "i18n")
@@ -250,7 +251,9 @@ def _plan(options: argparse.Namespace) -> int:
 
 def _assemble(options: argparse.Namespace) -> int:
     site = load_site(options.root, options.output, options.audience)
-    manifest = assemble(site, options.parts, _say)
+    reports, _ = discover_reports(site.reports_dir)
+    confidential = tuple(passage for report in reports for passage in report.confidential)
+    manifest = assemble(site, options.parts, _say, confidential)
     where = _shown(site.output_dir)
     print(f"assembled {len(manifest.editions)} editions from {len(options.parts)} parts → {where}")
     return 0

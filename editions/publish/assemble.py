@@ -12,14 +12,21 @@ import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from editions.model import Site
+from editions.model import Confidential, Site
+from editions.publish.audit import audit_outputs
 from editions.publish.manifest import NAME, Manifest, parse_manifest, read_manifest
 from editions.publish.publication import publish_manifest
 from editions.publish.transaction import PublishError, publishing_lock, recover, sidecar
 
 
-def assemble(site: Site, parts: Sequence[Path], say: Callable[[str], None]) -> Manifest:
-    """Merge `parts` into the site's output folder in one transaction; return the merged manifest."""
+def assemble(
+    site: Site, parts: Sequence[Path], say: Callable[[str], None], confidential: tuple[Confidential, ...] = ()
+) -> Manifest:
+    """Merge `parts` into the site's output folder in one transaction; return the merged manifest.
+
+    Into a public site, every file of every part is first read back for `confidential` passages: a part
+    built for the internal audience, or from a draft, is refused whole and nothing is published.
+    """
     with publishing_lock(site.output_dir, say):
         recovered = recover(site.output_dir)
         if recovered:
@@ -37,7 +44,11 @@ def assemble(site: Site, parts: Sequence[Path], say: Callable[[str], None]) -> M
                 for artifact in manifest.edition_files(name):
                     sources[artifact.path] = _copy(part, artifact.path, artifact.sha256, staging / "parts")
             merged = merged.merged(manifest)
-        return publish_manifest(site, previous, merged, sources, staging)
+        leaks = [] if site.internal else audit_outputs([staging / "parts"], confidential)
+        if leaks:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise PublishError(f"a part holds confidential text, so nothing was published: {leaks[0]}")
+        return publish_manifest(site, previous, merged, sources, staging, confidential)
 
 
 def _part_manifest(part: Path) -> Manifest:
