@@ -166,3 +166,16 @@ def test_errors_unknown_report_on_the_command_line(sample: Path) -> None:
     result = run(sample, "--report", "nope", "--format", "html")
     assert result.code == 1
     assert "--report nope: no such report; the reports are: sample" in result.output
+
+
+def test_errors_a_bug_of_ours_is_one_line_and_a_log_file(sample: Path) -> None:
+    font = sample / "templates" / "fonts" / "NotoSans-Regular.ttf"
+    font.write_bytes(b"not a font at all")  # our own tools fail on it: not a mistake in the Markdown
+    result = run(sample, "--lang", "en", "--format", "html")
+    assert result.code == 1
+    assert "an internal error, a bug in editions and not in your sources:" in result.output
+    assert "Traceback" not in result.output
+    log = Path(re.search(r"the full trace is in (\S+):", result.output).group(1))
+    assert "Traceback (most recent call last)" in log.read_text(encoding="utf-8")
+    assert "sample/en:" in log.read_text(encoding="utf-8")
+    log.unlink()

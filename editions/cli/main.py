@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
 from editions.errors import EditionsError, flatten
-from editions.model import Format, Site
+from editions.model import EditionResult, Format, Site
 from editions.pipeline import BuildReport, build, plan_build
 from editions.plan import Selection
 from editions.publish.assemble import assemble
@@ -280,14 +281,15 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
         print(f"\n{job.name} {why}", file=out)
     built = [r for r in outcome.results if r.ok]
     failed = [r for r in outcome.results if not r.ok]
+    log = _bug_log([r for r in failed if r.bug])
     for result in failed:
         print(f"\n{result.job.name} failed:", file=out)
         for line in result.errors:
             print(f"  {line}", file=out)
         if result.bug:
             print(
-                "  an internal error (a bug in editions, not in the sources); please report it with this "
-                f"trace:\n{result.bug}",
+                f"  an internal error, a bug in editions and not in your sources: {_last_line(result.bug)}\n"
+                f"  the full trace is in {log}: please send that file with your report",
                 file=out,
             )
     where = _shown(site.output_dir)
@@ -302,6 +304,24 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
     if failed or outcome.problems or outcome.refused:
         names = ", ".join([*(r.job.name for r in failed), *(job.name for job, _ in outcome.refused)])
         print(f"FAILED: {names or 'see the errors above'}", file=out)
+
+
+def _bug_log(results: list[EditionResult]) -> Path | None:
+    """The tracebacks of our own bugs, in one file of the temporary folder: the console keeps one line."""
+    if not results:
+        return None
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = Path(tempfile.gettempdir()) / f"editions-bug-{stamp}-{os.getpid()}.log"
+    path.write_text(
+        f"editions {__version__}\n\n" + "\n".join(f"{r.job.name}:\n{r.bug}" for r in results),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _last_line(trace: str) -> str:
+    lines = [line for line in trace.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no message"
 
 
 def _shown(path: Path) -> str:
