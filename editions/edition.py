@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from editions import i18n
+from editions.cache import Cache
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten, locate
@@ -90,7 +91,8 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     translations = i18n.load_translations(site.locales_dir, translation.language)
     environment = make_environment(site.templates_dir, translation.language, translations)
     report(job.name, "pandoc")
-    conversion = markdown.convert(job, translations.gettext("References"))
+    cache = Cache(site.cache_dir)
+    conversion = markdown.convert(job, translations.gettext("References"), cache)
     labels = CaptionLabels(
         figure=translations.gettext("Figure %(number)s:"), table=translations.gettext("Table %(number)s:")
     )
@@ -103,11 +105,11 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         job.report.bibliography is not None,
         public=not site.internal,
     )
-    fonts = load_fonts(site.templates_dir / "fonts")
+    fonts = replace(load_fonts(site.templates_dir / "fonts"), cache=cache)
     missing_glyphs = check_coverage(document, translation, fonts, files)
     if missing_glyphs:
         raise ErrorGroup(missing_glyphs)
-    images = prepare_images(sources, job.report.root, files, work)
+    images = prepare_images(sources, job.report.root, files, work, cache)
     return EditionContext(
         job=job,
         document=replace(document, images=images),

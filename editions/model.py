@@ -133,6 +133,7 @@ class Site:
     language: str = "en"  # the language of pages that serve every language, such as output/index.html
     release: ReleasePolicy = ReleasePolicy()  # what `--release` accepts, unless a report says otherwise
     audience: str = "public"  # "internal" keeps confidential passages, marked, in its own output folder
+    cache_dir: Path | None = None  # where costly results are kept between builds; None keeps nothing
 
     @property
     def internal(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,15 @@ PROFILE_WITH_SECRET = (
     .read_bytes()
     .replace(b"Copyright International Color Consortium, 2015", PROFILE_SECRET)
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache for the session's builds, as a developer's machine has, and never the user's own."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("EDITIONS_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from editions import __version__
+from editions.cache import default_cache_dir
 from editions.cli import check as check_cli
 from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
@@ -40,6 +42,7 @@ _VALUED = {
     "--edition",
     "--shard",
     "--audience",
+    "--cache-dir",
 }
 
 
@@ -147,6 +150,17 @@ def _parser() -> argparse.ArgumentParser:
         help="internal: keep confidential passages, marked 'CONFIDENTIAL — internal' on every page, and "
         "write into output-internal/, never into the public folder (default: public)",
     )
+    common.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where font subsets, cleaned images and pandoc's output are kept between builds "
+        "(default: $EDITIONS_CACHE_DIR, else ~/.cache/editions); it never changes an output byte",
+    )
+    common.add_argument(
+        "--no-cache", action="store_true", help="make everything afresh and keep nothing for later builds"
+    )
     commands = parser.add_subparsers(title="commands")
     commands.add_parser("build", parents=[common], help="build editions (the default command)").set_defaults(
         run=_build
@@ -210,7 +224,7 @@ def _say(message: str) -> None:
 
 
 def _serve(options: argparse.Namespace) -> int:
-    site = load_site(options.root.resolve(), options.output, options.audience)
+    site = _with_cache(load_site(options.root.resolve(), options.output, options.audience), options)
     preview = Preview(
         site,
         _selection(options),
@@ -224,7 +238,7 @@ def _serve(options: argparse.Namespace) -> int:
 
 
 def _build(options: argparse.Namespace) -> int:
-    site = load_site(options.root.resolve(), options.output, options.audience)
+    site = _with_cache(load_site(options.root.resolve(), options.output, options.audience), options)
     selection = _selection(options)
     started = time.perf_counter()
     outcome = build(
@@ -258,6 +272,13 @@ def _assemble(options: argparse.Namespace) -> int:
     where = _shown(site.output_dir)
     print(f"assembled {len(manifest.editions)} editions from {len(options.parts)} parts → {where}")
     return 0
+
+
+def _with_cache(site: Site, options: argparse.Namespace) -> Site:
+    """The site with the cache folder the options and the environment choose."""
+    if options.no_cache:
+        return site
+    return dataclasses.replace(site, cache_dir=options.cache_dir or default_cache_dir(os.environ))
 
 
 def _source_date_epoch() -> dt.datetime | None:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pypandoc
 
+from editions.cache import Cache, file_digest
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
-from editions.model import Job
+from editions.model import Job, Report
 from editions.sources.manuscript import Piece, assemble
 from editions.sources.text import read_source, without_comments
 
@@ -30,14 +31,18 @@ class Conversion:
     html: str
 
 
-def convert(job: Job, bibliography_title: str) -> Conversion:
-    """Run pandoc once on an edition's sources; every pandoc warning becomes a located error."""
+def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
+    """Run pandoc once on an edition's sources; every pandoc warning becomes a located error.
+
+    A conversion without warnings is kept in `cache`, by the hash of the text, the bibliography, the
+    style, our filters, the options and pandoc's version; a conversion with warnings is never kept, so
+    its errors are shown again on every build until they are fixed.
+    """
     report, translation = job.report, job.translation
     with tempfile.TemporaryDirectory(prefix="editions-pandoc-") as tmp:
         log = Path(tmp) / "log.json"
         inputs, origins = _inputs(assemble(translation, report.source), Path(tmp))
-        command = [
-            pypandoc.get_pandoc_path(),
+        options = [
             "--sandbox",
             "--from",
             READER,
@@ -48,7 +53,6 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
             str(FILTERS / "edition.html"),
             "--section-divs",
             "--wrap=none",
-            f"--log={log}",
             "--metadata",
             f"lang={translation.language.tag}",
             "--metadata",
@@ -59,15 +63,45 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
             f"reference-section-title={bibliography_title}",
         ]
         if report.bibliography is not None:
-            command += ["--citeproc", "--bibliography", str(report.bibliography)]
+            options += ["--citeproc", "--bibliography", str(report.bibliography)]
             if report.csl is not None:
-                command += ["--csl", str(report.csl)]
+                options += ["--csl", str(report.csl)]
         # After citeproc, so that citations inside notes are already resolved.
-        command += ["--lua-filter", str(FILTERS / "footnotes.lua"), "--", *inputs]
-        done = subprocess.run(
-            command, cwd=report.root, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
-        )
-        messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
+        options += ["--lua-filter", str(FILTERS / "footnotes.lua")]
+
+        def run() -> bytes:
+            command = [pypandoc.get_pandoc_path(), *options, f"--log={log}", "--", *inputs]
+            done = subprocess.run(
+                command, cwd=report.root, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
+            )
+            messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
+            _raise_problems(done, messages, job, origins)
+            return done.stdout
+
+        # Paths enter the key by name: their bytes are in it already, and a checkout elsewhere (another
+        # CI machine, a copy of the project) can use what this one made.
+        named = [
+            option.replace(str(report.root), "<report>").replace(str(FILTERS), "<filters>")
+            for option in options
+        ]
+        key = [pypandoc.get_pandoc_version(), *named, *_file_digests(report), *_texts(inputs)]
+        html = cache.fetch("pandoc", key, run)
+    return Conversion(html=html.decode("utf-8"))
+
+
+def _file_digests(report: Report) -> list[str]:
+    """The files pandoc reads besides the text: its filters and template, the bibliography, the style."""
+    files = sorted(FILTERS.iterdir()) + [path for path in (report.bibliography, report.csl) if path]
+    return [f"{path.name}:{file_digest(path)}" for path in files if path.is_file()]
+
+
+def _texts(inputs: list[str]) -> list[str]:
+    return [Path(name).read_text(encoding="utf-8") for name in inputs]
+
+
+def _raise_problems(
+    done: subprocess.CompletedProcess, messages: list[dict], job: Job, origins: dict[str, Piece]
+) -> None:
     errors = [
         _located(message, job, origins) for message in messages if message.get("verbosity") == "WARNING"
     ]
@@ -76,12 +110,11 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
         errors.append(
             SourceError(
                 f"pandoc could not read this edition: {text[-1] if text else 'no message'}",
-                SourceLocation(translation.files[0]),
+                SourceLocation(job.translation.files[0]),
             )
         )
     if errors:
         raise ErrorGroup(errors)
-    return Conversion(html=done.stdout.decode("utf-8"))
 
 
 def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, Piece]]:

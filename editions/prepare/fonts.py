@@ -9,9 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from editions.cache import Cache, file_digest
 from editions.errors import ConfigError, SourceLocation
 
 
@@ -50,6 +52,7 @@ class FontSet:
 
     faces: tuple[Face, ...]
     stacks: dict[str, Stack] = field(hash=False)
+    cache: Cache = field(default=Cache(), compare=False)  # where subsets made before are kept
 
     def stack_for(self, tag: str) -> Stack:
         """The stack of a language: its own (`pt-BR`, then `pt`), else the default one."""
@@ -164,7 +167,7 @@ def subset_fonts(fonts: FontSet, texts: Mapping[str, str], flavor: str) -> tuple
     for face in fonts.faces:
         if face.family in needed:
             codepoints = (wanted | {0x20, 0xA0}) & face.characters
-            data = _subset(face.path, codepoints, flavor)
+            data = _subset(face.path, codepoints, flavor, fonts.cache)
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
             )
@@ -218,11 +221,23 @@ def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
     return "".join(rules)
 
 
-def _subset(path: Path, codepoints: set[int], flavor: str) -> bytes:
+def _subset(path: Path, codepoints: set[int], flavor: str, cache: Cache) -> bytes:
+    """The face at `path` cut down to `codepoints`, from the cache when it was made before."""
     options = subset.Options()
     options.flavor = flavor
     options.layout_features = ["*"]  # keep kerning, ligatures and the mark positioning Thai needs
     options.recalc_timestamp = False  # the original date keeps the file reproducible
+    # Everything the bytes depend on: the font, the characters, every option, fontTools' version.
+    inputs = (
+        file_digest(path),
+        ",".join(map(str, sorted(codepoints))),
+        repr(sorted(vars(options).items())),
+        fontTools.version,
+    )
+    return cache.fetch("font-subset", inputs, lambda: _make_subset(path, codepoints, options))
+
+
+def _make_subset(path: Path, codepoints: set[int], options: subset.Options) -> bytes:
     font = subset.load_font(str(path), options, dontLoadGlyphNames=True)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)

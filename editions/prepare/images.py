@@ -6,9 +6,11 @@ import hashlib
 import io
 from pathlib import Path
 
+import PIL
 from PIL import Image as PILImage
 from PIL import ImageCms, ImageOps, UnidentifiedImageError
 
+from editions.cache import Cache, file_digest
 from editions.errors import ErrorGroup, SourceError, locate
 from editions.model import Image
 
@@ -18,13 +20,13 @@ _FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
 
 
 def prepare_images(
-    sources: list[str], report_root: Path, files: tuple[Path, ...], work_dir: Path
+    sources: list[str], report_root: Path, files: tuple[Path, ...], work_dir: Path, cache: Cache
 ) -> tuple[Image, ...]:
     """Clean every image `sources` name and write it into `work_dir` under a content-addressed name."""
     images, errors = [], []
     for source in sources:
         try:
-            images.append(_prepare(source, report_root, work_dir))
+            images.append(_prepare(source, report_root, work_dir, cache))
         except SourceError as error:
             errors.append(SourceError(error.message, locate(files, source)))
     if errors:
@@ -56,6 +58,22 @@ def clean_image(path: Path) -> tuple[bytes, str]:
     return buffer.getvalue(), kind
 
 
+# Part of the cache key: change it with anything in clean_image that changes its bytes.
+_RECIPE = f"srgb, no metadata, max {MAX_WIDTH} px, JPEG q88 optimize, PNG plain"
+
+
+def _cleaned(path: Path, cache: Cache) -> tuple[bytes, str]:
+    """clean_image(path), from the cache when the same bytes were cleaned the same way before."""
+
+    def make() -> bytes:
+        data, kind = clean_image(path)
+        return kind.encode("ascii") + b"\n" + data
+
+    stored = cache.fetch("image", (file_digest(path), _RECIPE, PIL.__version__), make)
+    kind, _, data = stored.partition(b"\n")
+    return data, kind.decode("ascii")
+
+
 def _to_srgb(picture: PILImage.Image, icc: bytes | None) -> PILImage.Image:
     """The picture's colours in sRGB, without a profile: what browsers, e-readers and the PDF assume.
 
@@ -74,7 +92,7 @@ def _to_srgb(picture: PILImage.Image, icc: bytes | None) -> PILImage.Image:
         return picture.convert("RGB") if picture.mode == "CMYK" else picture
 
 
-def _prepare(source: str, report_root: Path, work_dir: Path) -> Image:
+def _prepare(source: str, report_root: Path, work_dir: Path, cache: Cache) -> Image:
     if ":" in source.split("/")[0] or source.startswith("/"):
         raise SourceError(f"image '{source}' must be a file of this report, such as images/name.png")
     path = (report_root / source).resolve()
@@ -83,7 +101,7 @@ def _prepare(source: str, report_root: Path, work_dir: Path) -> Image:
     if not path.is_file():
         raise SourceError(f"image '{source}' does not exist: add the file or fix the path")
     try:
-        data, kind = clean_image(path)
+        data, kind = _cleaned(path, cache)
     except (UnidentifiedImageError, OSError) as error:
         raise SourceError(f"image '{source}' cannot be read as PNG or JPEG ({error})") from None
     extension, media_type = _FORMATS[kind]

@@ -1,0 +1,52 @@
+"""The cache of font subsets, cleaned images and pandoc's output: it saves time and never changes a byte."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from conftest import run
+from test_publish import _snapshot
+
+
+def _entries(cache: Path) -> dict[str, list[Path]]:
+    return {kind.name: sorted(kind.iterdir()) for kind in sorted(cache.iterdir())}
+
+
+def _sound(entry: Path) -> bool:
+    stored = entry.read_bytes()
+    return hashlib.sha256(stored[32:]).digest() == stored[:32]
+
+
+def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(sample: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    edition = ("--edition", "sample/en", "--jobs", "1", "--cache-dir", str(cache))
+    assert run(sample, *edition, "--output", str(tmp_path / "cold")).code == 0
+    cold = _snapshot(tmp_path / "cold")
+    entries = _entries(cache)
+    # The sample's text, its photo and its fonts: each kind of costly result was kept.
+    assert set(entries) == {"font-subset", "image", "pandoc"}
+    assert all(entries.values())
+
+    assert run(sample, *edition, "--output", str(tmp_path / "warm")).code == 0
+    assert _snapshot(tmp_path / "warm") == cold
+    assert _entries(cache) == entries  # nothing made twice
+
+    # Damage every entry as a crash or a disk error would: one byte changed, or the file cut short.
+    for number, entry in enumerate(path for paths in entries.values() for path in paths):
+        data = bytearray(entry.read_bytes())
+        if number % 2:
+            data[-1] ^= 0xFF
+        else:
+            data = data[: len(data) // 2]
+        entry.write_bytes(bytes(data))
+    assert run(sample, *edition, "--output", str(tmp_path / "repaired")).code == 0
+    assert _snapshot(tmp_path / "repaired") == cold
+    assert all(_sound(entry) for paths in _entries(cache).values() for entry in paths)
+
+
+def test_cache_no_cache_keeps_nothing(sample: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    options = ("--edition", "sample/en", "--format", "html", "--cache-dir", str(cache), "--no-cache")
+    assert run(sample, *options).code == 0
+    assert not cache.exists()
