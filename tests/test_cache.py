@@ -18,7 +18,9 @@ def _sound(entry: Path) -> bool:
     return hashlib.sha256(stored[32:]).digest() == stored[:32]
 
 
-def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(sample: Path, tmp_path: Path) -> None:
+def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
+    sample: Path, tmp_path: Path
+) -> None:
     cache = tmp_path / "cache"
     edition = ("--edition", "sample/en", "--jobs", "1", "--cache-dir", str(cache))
     assert run(sample, *edition, "--output", str(tmp_path / "cold")).code == 0
