@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -75,8 +76,14 @@ PROFILE_WITH_SECRET = (
 
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One cache for the session's builds, as a developer's machine has, and never the user's own."""
-    folder = tmp_path_factory.mktemp("cache")
+    """One cache for the session's builds, as a developer's machine has, and never the user's own.
+
+    With pytest-xdist the workers share it (their temporary folders have one parent): entries are
+    written atomically, so processes may fill it at the same time, as CI shards do.
+    """
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-cache"
+    folder.mkdir(exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EDITIONS_CACHE_DIR", str(folder))
         yield folder

@@ -14,4 +14,8 @@ if __name__ == "__main__":
     arguments = sys.argv[1:]
     if all(argument.startswith("-") for argument in arguments):  # no test named: run them all
         arguments = [str(Path(__file__).parent), *arguments]
+        if not any(argument.startswith(("-n", "--numprocesses")) for argument in arguments):
+            # One worker per core, a test file per worker at a time: the repository's editions are
+            # built once, by the worker that runs test_repository.py, while the other runs the rest.
+            arguments += ["--numprocesses", "auto", "--dist", "loadfile"]
     raise SystemExit(pytest.main(arguments))
