@@ -10,7 +10,8 @@ from pathlib import Path
 
 from editions.cli.main import main
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+# Appended, not prepended: bench/profile.py must not shadow the standard library's profile module.
+sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
 
 import corpus  # bench/ is a folder of scripts, not a package
 
