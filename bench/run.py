@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,7 +204,9 @@ def _edit_one_chapter(bench: Bench, output: Path, cache: Path | None, full: floa
     try:
         path.write_bytes(original + b"\nOne sentence added for the benchmark.\n")
         plan = [str(PYTHON), "-m", "editions", "-C", str(bench.corpus), "plan", *FOUR, "--json"]
-        answer = subprocess.run([*plan, "--output", str(output)], capture_output=True, text=True, check=True)
+        answer = subprocess.run([*plan, "--output", str(output)], capture_output=True, text=True, check=False)
+        if answer.returncode != 0:
+            raise SystemExit(f"editions plan failed ({answer.returncode}):\n{answer.stderr[-2000:]}")
         planned = json.loads(answer.stdout)
         done = bench.build(FOUR, 2, output, cache, force=False)
     finally:
@@ -264,7 +267,10 @@ def measure_g5_g6(bench: Bench, rows: dict[str, Row], memory: dict[str, list[flo
         pdf = output / name / "synthetic-4-en.pdf"
         sizes["ours"], sizes["pages"] = pdf.stat().st_size, measure.pdf_pages(pdf)
         shutil.rmtree(output)
-        return built_editions(done.output)[name][1], done.seconds, done.peak_mib
+        built = built_editions(done.output)
+        if name not in built:
+            raise SystemExit(f"the build's summary has no line '✓ {name}: built … in N s': update run.py")
+        return built[name][1], done.seconds, done.peak_mib
 
     def weasyprint() -> tuple[float, float]:
         seconds, peak, size = 0.0, 0.0, 0
@@ -381,11 +387,11 @@ def main() -> None:
                 _say(f"measuring {', '.join(sorted(wanted & groups))} …")
                 try:
                     measure_rows()
-                except SystemExit as failure:  # a failed command: its rows say so, the others go on
-                    print(failure, file=sys.stderr)
+                except (SystemExit, Exception) as failure:  # its rows say so, the other rows go on
+                    traceback.print_exc()
                     for row in rows.values():
                         if row.goal_id in groups and not row.ratios and not row.unmeasurable:
-                            row.failed = str(failure).splitlines()[0][:120]
+                            row.failed = (str(failure) or type(failure).__name__).splitlines()[0][:120]
                 for row in rows.values():  # as soon as measured: a long run that is cut short keeps them
                     if row.goal_id in wanted & groups:
                         _say("  " + "  ".join(cell for cell in row.cells() if cell) + f"  [{row.note}]")
