@@ -156,6 +156,8 @@ def retired_editions(project: Project, previous: Manifest) -> set[str]:
 
     A report or a translation that exists but fails to load retires nothing: it keeps what it published.
     """
+    if not project.site.reports_dir.is_dir():  # a mistyped folder in the settings retires nothing
+        return set()
     loaded = {report.slug: set(report.languages) for report in project.reports}
     retired = set()
     for name in previous.editions:
@@ -170,4 +172,5 @@ def retired_editions(project: Project, previous: Manifest) -> set[str]:
 def _slug(error: EditionsError, site: Site) -> str:
     if error.location is None or not error.location.path.is_relative_to(site.reports_dir):
         return ""
-    return error.location.path.relative_to(site.reports_dir).parts[0]
+    parts = error.location.path.relative_to(site.reports_dir).parts
+    return parts[0] if parts else ""  # the reports folder itself: not one report's problem
