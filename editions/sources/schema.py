@@ -81,7 +81,11 @@ class Source:
     syntax: str = "toml"
     first_line: int = 1
     noun: str = "setting"
-    _index: dict[Keys, int] = field(default_factory=dict, compare=False, repr=False)
+    lines_by_key: Mapping[Keys, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index = _toml_lines(self.lines) if self.syntax == "toml" else _yaml_lines(self.lines, self.first_line)
+        object.__setattr__(self, "lines_by_key", index)
 
     def name(self, keys: Keys) -> str:
         """A key as the author reads it: `'date'`, `[cover] accent`, `[tool.editions] output`, `'title'`."""
@@ -92,12 +96,10 @@ class Source:
 
     def locate(self, keys: Keys) -> SourceLocation:
         """The line of `keys`, else of the nearest table around it that is written, else the file."""
-        if not self._index:
-            self._index.update(_toml_lines(self.lines) if self.syntax == "toml" else _yaml_lines(self))
         full = (*self.prefix, *keys)
         for length in range(len(full), 0, -1):
-            if full[:length] in self._index:
-                return SourceLocation(self.path, self._index[full[:length]])
+            if full[:length] in self.lines_by_key:
+                return SourceLocation(self.path, self.lines_by_key[full[:length]])
         return SourceLocation(self.path, self.first_line if self.syntax == "yaml" else None)
 
     def error(self, keys: Keys, message: str) -> ConfigError:
@@ -190,10 +192,10 @@ def _toml_lines(lines: tuple[str, ...]) -> dict[Keys, int]:
     return index
 
 
-def _yaml_lines(source: Source) -> dict[Keys, int]:
+def _yaml_lines(lines: tuple[str, ...], first_line: int) -> dict[Keys, int]:
     """The line of each top-level key of a front matter block."""
     index: dict[Keys, int] = {}
-    for number, line in enumerate(source.lines, source.first_line):
+    for number, line in enumerate(lines, first_line):
         key = re.match(r"^([^\s#:][^:]*):(\s|$)", line)
         if key:
             index.setdefault((key.group(1).strip().strip("\"'"),), number)
