@@ -958,16 +958,14 @@ MEDIA_AND_CITATIONS = [
 ]
 
 CONFIDENTIAL = [
-    Case(
-        "confidential-name-also-unmarked",
-        Append(EN, f"Later we met Amara {SECRET} again.\n"),
-        "the confidential text 'Amara Kowalczyk' appears in",
-        EN,
-        11,
-    ),
-    Case(
-        "confidential-name-in-title",
-        _front("title", f'"A report told by Amara {SECRET}"'),
+    Case(  # one build for two places the name was written unmarked: the text, and the plain-text title
+        "confidential-name-also-unmarked-in-text-and-title",
+        Both(
+            (
+                Append(EN, f"Later we met Amara {SECRET} again.\n"),
+                _front("title", f'"Told by Amara {SECRET}"'),
+            )
+        ),
         "the confidential text 'Amara Kowalczyk' appears in",
         EN,
         11,
