@@ -114,10 +114,11 @@ def check(data: Mapping[str, Any], table: Table, source: Source) -> list[ConfigE
 
 def values(data: Mapping[str, Any], table: Table) -> dict[str, Any]:
     """The top-level values of `data` with each missing optional field's default."""
-    return {
-        key: data.get(key, spec.default if isinstance(spec, Field) else {})
-        for key, spec in table.fields.items()
-    }
+    found = {}
+    for key, spec in table.fields.items():
+        default = spec.default if isinstance(spec, Field) else {}
+        found[key] = default if data.get(key) is None else data[key]
+    return found
 
 
 def _problems(data: Mapping[str, Any], table: Table, at: Keys, source: Source) -> list[tuple[Keys, str]]:
@@ -134,10 +135,11 @@ def _problems(data: Mapping[str, Any], table: Table, at: Keys, source: Source) -
     found = [((*at, key), _unknown(key, table, at, source)) for key in data if key not in table.fields]
     for key, spec in table.fields.items():
         keys = (*at, key)
-        if key not in data:
+        if data.get(key) is None:  # absent, or a YAML key written without a value
             if spec.required:
                 example = f"; e.g. {spec.example}" if isinstance(spec, Field) else ""
-                found.append((at, f"{source.name(keys)} is required ({spec.meaning}){example}"))
+                where = keys if key in data else at
+                found.append((where, f"{source.name(keys)} is required ({spec.meaning}){example}"))
         elif isinstance(spec, Table):
             if isinstance(data[key], dict):
                 found += _problems(data[key], spec, keys, source)
