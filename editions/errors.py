@@ -59,6 +59,14 @@ class RenderError(EditionsError):
     """A template or rendering engine refused an edition."""
 
 
+class InternalError(EditionsError):
+    """A bug in editions met while working on a user's files: one line for the author, the trace for a log."""
+
+    def __init__(self, summary: str, trace: str, location: SourceLocation | None = None) -> None:
+        super().__init__(f"an internal error, a bug in editions and not in your sources: {summary}", location)
+        self.trace = trace
+
+
 class ErrorGroup(EditionsError):
     """Several user errors found together, so an author can fix them all in one go."""
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from editions.errors import EditionsError
+from editions.errors import EditionsError, InternalError
 from editions.i18n.catalogs import label_warnings
 from editions.i18n.release import release_problem
 from editions.model import EditionResult, Job, Project, Site
@@ -33,6 +33,7 @@ class BuildReport:
     refused: list[tuple[Job, str]] = field(default_factory=list)  # by the release policy, and why
     warnings: list[str] = field(default_factory=list)
     results: list[EditionResult] = field(default_factory=list)
+    bugs: list[tuple[str, str]] = field(default_factory=list)  # our own failures while loading: where, trace
 
     @property
     def ok(self) -> bool:
@@ -141,6 +142,7 @@ def _load(site: Site, selection: Selection) -> tuple[Project, BuildReport]:
     broken = {_slug(error, site) for error in problems}
     asked = selection.reports or tuple(name.split("/")[0] for name in selection.editions)
     outcome = BuildReport()
+    outcome.bugs = [(_slug(e, site), e.trace) for e in problems if isinstance(e, InternalError)]
     for error in problems:
         if not asked or _slug(error, site) in ("", *asked):
             outcome.problems.append(error)
@@ -156,6 +158,8 @@ def retired_editions(project: Project, previous: Manifest) -> set[str]:
 
     A report or a translation that exists but fails to load retires nothing: it keeps what it published.
     """
+    if not project.site.reports_dir.is_dir():  # a mistyped folder in the settings retires nothing
+        return set()
     loaded = {report.slug: set(report.languages) for report in project.reports}
     retired = set()
     for name in previous.editions:
@@ -170,4 +174,5 @@ def retired_editions(project: Project, previous: Manifest) -> set[str]:
 def _slug(error: EditionsError, site: Site) -> str:
     if error.location is None or not error.location.path.is_relative_to(site.reports_dir):
         return ""
-    return error.location.path.relative_to(site.reports_dir).parts[0]
+    parts = error.location.path.relative_to(site.reports_dir).parts
+    return parts[0] if parts else ""  # the reports folder itself: not one report's problem

@@ -20,7 +20,7 @@ from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
 from editions.cli.serve import Preview, serve
 from editions.errors import EditionsError, flatten
-from editions.model import EditionResult, Format, Site
+from editions.model import Format, Site
 from editions.pipeline import BuildReport, build, plan_build
 from editions.plan import Selection
 from editions.publish.assemble import assemble
@@ -302,7 +302,9 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
         print(f"\n{job.name} {why}", file=out)
     built = [r for r in outcome.results if r.ok]
     failed = [r for r in outcome.results if not r.ok]
-    log = _bug_log([r for r in failed if r.bug])
+    log = _bug_log([(r.job.name, r.bug) for r in failed if r.bug] + outcome.bugs)
+    if outcome.bugs:
+        print(f"  the full trace is in {log}: please send that file with your report", file=out)
     for result in failed:
         print(f"\n{result.job.name} failed:", file=out)
         for line in result.errors:
@@ -327,14 +329,15 @@ def _summarize(outcome: BuildReport, site: Site, seconds: float) -> None:
         print(f"FAILED: {names or 'see the errors above'}", file=out)
 
 
-def _bug_log(results: list[EditionResult]) -> Path | None:
-    """The tracebacks of our own bugs, in one file of the temporary folder: the console keeps one line."""
-    if not results:
+def _bug_log(bugs: list[tuple[str, str]]) -> Path | None:
+    """The tracebacks of our own bugs (what failed, trace), in one file of the temporary folder: the
+    console keeps one line each."""
+    if not bugs:
         return None
     stamp = time.strftime("%Y%m%d-%H%M%S")
     path = Path(tempfile.gettempdir()) / f"editions-bug-{stamp}-{os.getpid()}.log"
     path.write_text(
-        f"editions {__version__}\n\n" + "\n".join(f"{r.job.name}:\n{r.bug}" for r in results),
+        f"editions {__version__}\n\n" + "\n".join(f"{name}:\n{trace}" for name, trace in bugs),
         encoding="utf-8",
     )
     return path

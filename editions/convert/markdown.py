@@ -106,15 +106,30 @@ def _raise_problems(
         _located(message, job, origins) for message in messages if message.get("verbosity") == "WARNING"
     ]
     if done.returncode != 0:
-        text = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        errors.append(
-            SourceError(
-                f"pandoc could not read this edition: {text[-1] if text else 'no message'}",
-                SourceLocation(job.translation.files[0]),
-            )
-        )
+        stderr = done.stderr.decode("utf-8", "replace")
+        errors.append(_failure(stderr, job.translation.files[0], job.report.bibliography))
     if errors:
         raise ErrorGroup(errors)
+
+
+_BIBLIOGRAPHY_ERROR = re.compile(
+    r"Error reading bibliography file .*?\(line (\d+), column \d+\):\s*(.*)", re.DOTALL
+)
+
+
+def _failure(stderr: str, first: Path, bibliography: Path | None) -> SourceError:
+    """Why pandoc stopped, at the bibliography's line when that is what it could not read."""
+    bad = _BIBLIOGRAPHY_ERROR.search(stderr)
+    if bad and bibliography is not None:
+        problem = " ".join(bad.group(2).split())
+        return SourceError(
+            f"the bibliography cannot be read ({problem}): check the entry that ends just before",
+            SourceLocation(bibliography, int(bad.group(1))),
+        )
+    lines = stderr.strip().splitlines()
+    return SourceError(
+        f"pandoc could not read this edition: {lines[-1] if lines else 'no message'}", SourceLocation(first)
+    )
 
 
 def _inputs(pieces: tuple[Piece, ...], tmp: Path) -> tuple[list[str], dict[str, Piece]]:

@@ -30,7 +30,9 @@ class Selection:
 def check_selection(project: Project, selection: Selection, broken: set[str]) -> list[EditionsError]:
     """Errors for names on the command line that match nothing."""
     slugs = {report.slug for report in project.reports} | broken
-    tags = {t.language.tag for report in project.reports for t in report.translations}
+    # Every language report.toml names, loaded or not: a translation that fails to load is reported as
+    # its own error, not as a language nobody has.
+    tags = {tag for report in project.reports for tag in report.languages}
     errors: list[EditionsError] = [
         ConfigError(f"--report {slug}: no such report; the reports are: {', '.join(sorted(slugs))}")
         for slug in selection.reports
@@ -43,7 +45,7 @@ def check_selection(project: Project, selection: Selection, broken: set[str]) ->
         for tag in selection.languages
         if tag not in tags
     ]
-    names = {f"{r.slug}/{t.language.tag}" for r in project.reports for t in r.translations}
+    names = {f"{r.slug}/{tag}" for r in project.reports for tag in r.languages}
     errors += [
         ConfigError(f"--edition {name}: no such edition; `editions plan` lists them")
         for name in selection.editions

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -14,23 +13,9 @@ from editions.errors import ConfigError, ErrorGroup, SourceError, SourceLocation
 from editions.i18n import parse_language
 from editions.model import Cover, Format, ReleasePolicy, Site
 from editions.sources.plaintext import markup_problem
+from editions.sources.schema import DATE, TEXT, TEXTS, Check, Field, Source, Table, check, values
 from editions.sources.text import read_source
 
-_REPORT_KEYS = {
-    "source_language",
-    "translations",
-    "date",
-    "publisher",
-    "authors",
-    "partners",
-    "licence",
-    "bibliography",
-    "csl",
-    "cover",
-    "identifiers",
-    "release",
-}
-_RELEASE_KEYS = ("missing", "stale")
 _RELEASE_VALUES = ("refuse", "allow")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -47,17 +32,152 @@ def find_project(start: Path) -> Path:
     )
 
 
-# [tool.editions]: each setting, what it holds, and its default (None: required).
-SITE_SETTINGS: dict[str, tuple[type, str | None, str]] = {
-    "name": (str, None, "the site's name, shown on the page that lists every report"),
-    "publisher": (str, None, "who publishes, e.g. Protection International"),
-    "reports": (str, "reports", "the folder of the reports, relative to pyproject.toml"),
-    "templates": (str, "templates", "the folder of the templates"),
-    "locales": (str, "locales", "the folder of the label catalogs"),
-    "output": (str, "output", "where editions are published"),
-    "language": (str, "en", "the language of the pages that list every language"),
-    "release": (dict, "", "what --release accepts: missing and stale, each refuse or allow"),
-}
+def _plain(value: str) -> str | None:
+    return markup_problem(value)
+
+
+def _choice(*allowed: str) -> Check:
+    def problem(value: str) -> str | None:
+        return None if value in allowed else f"'{value}' is none of: {', '.join(allowed)}"
+
+    return problem
+
+
+def _language(value: str) -> str | None:
+    try:
+        parse_language(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def _colour(value: str) -> str | None:
+    return None if _COLOUR.match(value) else f"'{value}' is not a colour written \"#rrggbb\""
+
+
+_RELEASE = Table(
+    {
+        "missing": Field(
+            TEXT,
+            "refuse or allow a section not translated yet",
+            'missing = "allow"',
+            default="refuse",
+            check=_choice(*_RELEASE_VALUES),
+        ),
+        "stale": Field(
+            TEXT,
+            "refuse or allow a section whose source changed",
+            'stale = "allow"',
+            default="refuse",
+            check=_choice(*_RELEASE_VALUES),
+        ),
+    },
+    meaning="what --release accepts: missing and stale, each refuse or allow",
+)
+
+# [tool.editions] in pyproject.toml.
+SITE_SETTINGS = Table(
+    {
+        "name": Field(
+            TEXT,
+            "the site's name, shown on the page that lists every report",
+            'name = "PI publications"',
+            required=True,
+            check=_plain,
+        ),
+        "publisher": Field(
+            TEXT, "who publishes", 'publisher = "Protection International"', required=True, check=_plain
+        ),
+        "reports": Field(
+            TEXT,
+            "the folder of the reports, relative to pyproject.toml",
+            'reports = "reports"',
+            default="reports",
+        ),
+        "templates": Field(
+            TEXT, "the folder of the templates", 'templates = "templates"', default="templates"
+        ),
+        "locales": Field(TEXT, "the folder of the label catalogs", 'locales = "locales"', default="locales"),
+        "output": Field(TEXT, "where editions are published", 'output = "output"', default="output"),
+        "language": Field(
+            TEXT,
+            "the language of the pages that list every language",
+            'language = "en"',
+            default="en",
+            check=_language,
+        ),
+        "release": _RELEASE,
+    }
+)
+
+# report.toml: the language-independent metadata of one report. Another branch adds keys for briefs and
+# the imprint here; what several keys mean together is checked in load_report_settings.
+REPORT_SETTINGS = Table(
+    {
+        "source_language": Field(
+            TEXT,
+            "the language the report is written in",
+            'source_language = "en"',
+            required=True,
+            check=_language,
+        ),
+        "translations": Field(
+            TEXTS,
+            "the languages it is translated into",
+            'translations = ["fr", "es"]',
+            default=[],
+            check=_language,
+        ),
+        "date": Field(DATE, "the publication date", "date = 2018-05-24", required=True),
+        "publisher": Field(
+            TEXT, "who publishes it", 'publisher = "Protection International"', required=True, check=_plain
+        ),
+        "authors": Field(
+            TEXTS,
+            "who wrote it",
+            'authors = ["Protection International"]',
+            required=True,
+            check=_plain,
+            non_empty=True,
+        ),
+        "partners": Field(
+            TEXTS, "partner organisations", 'partners = ["A partner"]', default=[], check=_plain
+        ),
+        "licence": Field(TEXT, "the licence", 'licence = "CC BY-NC-SA 4.0"', required=True, check=_plain),
+        "bibliography": Field(
+            TEXT,
+            "the BibTeX file, in the report's folder",
+            'bibliography = "references.bib"',
+            default="references.bib",
+        ),
+        "csl": Field(TEXT, "a citation style file, in the report's folder", 'csl = "chicago.csl"'),
+        "cover": Table(
+            {
+                part: Field(
+                    TEXT, f"the cover's {part} colour", f'{part} = "#22415e"', required=True, check=_colour
+                )
+                for part in ("background", "text", "accent")
+            },
+            meaning="the cover's colours",
+            required=True,
+        ),
+        "identifiers": Table(
+            {
+                fmt: Field(
+                    TEXT,
+                    f"the {fmt.upper()} edition's ISBN or UUID",
+                    f'{fmt} = "urn:isbn:9782930539014"',
+                    required=True,
+                    check=lambda v: identifier_problem(v),
+                )
+                for fmt in ("pdf", "epub")
+            },
+            meaning="[identifiers.<language>] with pdf and epub, for every language",
+            each=True,
+        ),
+        "release": _RELEASE,
+    }
+)
 
 
 def load_site(root: Path, output: Path | None = None, audience: str = "public") -> Site:
@@ -77,14 +197,11 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
             "no [tool.editions] table: add one with name, publisher, reports, templates, locales and output",
             SourceLocation(path),
         )
-    lines = read_source(path).splitlines()
-    errors = [
-        ConfigError(f"[tool.editions] {problem}", SourceLocation(path, _setting_line(lines, key)))
-        for key, problem in _site_problems(settings)
-    ]
+    source = Source(path, tuple(read_source(path).splitlines()), prefix=("tool", "editions"))
+    errors = check(settings, SITE_SETTINGS, source)
     if errors:
         raise ErrorGroup(errors)
-    value = {key: settings.get(key, default) for key, (_, default, _) in SITE_SETTINGS.items()}
+    value = values(settings, SITE_SETTINGS)
     return Site(
         root=root,
         reports_dir=root / value["reports"],
@@ -94,9 +211,14 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
         name=value["name"],
         publisher=value["publisher"],
         language=value["language"],
-        release=release_policy(value["release"], path, "[tool.editions.release]") or ReleasePolicy(),
+        release=_release(value["release"]) or ReleasePolicy(),
         audience=audience,
     )
+
+
+def _release(table: dict) -> ReleasePolicy | None:
+    """A checked release policy table such as `{missing = "refuse", stale = "allow"}`; None when empty."""
+    return ReleasePolicy(**values(table, _RELEASE)) if table else None
 
 
 def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
@@ -111,53 +233,6 @@ def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
             f"public output folder ({public.name}/); leave out --output to use {public.name}-internal/"
         )
     return internal
-
-
-def _site_problems(settings: dict) -> list[tuple[str, str]]:
-    problems = []
-    for key in settings:
-        if key not in SITE_SETTINGS:
-            guess = difflib.get_close_matches(key, SITE_SETTINGS, n=1)
-            hint = f"did you mean '{guess[0]}'?" if guess else f"the settings are: {', '.join(SITE_SETTINGS)}"
-            problems.append((key, f"unknown setting '{key}': {hint}"))
-    for key, (kind, default, meaning) in SITE_SETTINGS.items():
-        if key not in settings:
-            if default is None:
-                problems.append(("[tool.editions]", f"needs the setting {key} ({meaning})"))
-        elif not isinstance(settings[key], kind) or (kind is str and not settings[key].strip()):
-            shown = "a table" if kind is dict else "a text in quotes"
-            problems.append((key, f"{key} must be {shown} ({meaning}), not {settings[key]!r}"))
-        elif kind is str and key in ("name", "publisher") and (problem := markup_problem(settings[key])):
-            problems.append((key, f"{key} {problem}"))
-    return problems
-
-
-def _setting_line(lines: list[str], key: str) -> int | None:
-    """The line of `key = …` inside [tool.editions] (or of a table header given as `[…]`)."""
-    inside = False
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            if stripped == key:
-                return number
-            inside = stripped == "[tool.editions]" or stripped.startswith("[tool.editions.")
-            if key == "release" and stripped == "[tool.editions.release]":
-                return number
-        elif inside and re.match(rf"{re.escape(key)}\s*=", stripped):
-            return number
-    return None
-
-
-def release_policy(table: object, path: Path, name: str) -> ReleasePolicy | None:
-    """A release policy table such as `{missing = "refuse", stale = "allow"}`; None when empty."""
-    if not table:
-        return None
-    problem = f'{name} takes missing = "refuse" or "allow", and stale = "refuse" or "allow"'
-    if not isinstance(table, dict) or set(table) - set(_RELEASE_KEYS):
-        raise ConfigError(problem, SourceLocation(path))
-    if any(table.get(key, "refuse") not in _RELEASE_VALUES for key in _RELEASE_KEYS):
-        raise ConfigError(problem, SourceLocation(path))
-    return ReleasePolicy(**{key: table.get(key, "refuse") for key in _RELEASE_KEYS})
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -199,166 +274,94 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         data = read_toml(path)
     except ConfigError as error:
         return None, [error]
-    text = read_source(path)
-    checker = _Checker(path, text)
-    for key in sorted(set(data) - _REPORT_KEYS):
-        guess = difflib.get_close_matches(key, sorted(_REPORT_KEYS), n=1)
-        hint = (
-            f"did you mean '{guess[0]}'?" if guess else f"the settings are: {', '.join(sorted(_REPORT_KEYS))}"
-        )
-        checker.fail(key, f"unknown setting '{key}'; {hint}")
-    source = checker.language(data, "source_language")
-    translations = checker.languages(data, "translations", exclude=source)
-    settings = ReportSettings(
-        source_language=source or "",
-        translations=translations,
-        date=checker.date(data, "date"),
-        publisher=checker.text(data, "publisher"),
-        authors=checker.texts(data, "authors", required=True),
-        partners=checker.texts(data, "partners", required=False),
-        licence=checker.text(data, "licence"),
-        bibliography=checker.file(data, "bibliography", default="references.bib"),
-        csl=checker.file(data, "csl", default=None),
-        cover=checker.cover(data),
-        identifiers=checker.identifiers(data, [source or "", *translations]),
-        release=checker.release(data),
-    )
-    return (None if checker.errors else settings), checker.errors
-
-
-class _Checker:
-    """Reads typed values out of report.toml, recording a located error for each bad one."""
-
-    def __init__(self, path: Path, text: str) -> None:
-        self.path, self.lines, self.errors = path, text.splitlines(), []
-
-    def fail(self, key: str, message: str, table: str = "") -> None:
-        """Record `message` at the line of `key` (inside `[table]` when given)."""
-        line = self._line_in(table, key) if table else self._line(key)
-        self.errors.append(ConfigError(message, SourceLocation(self.path, line)))
-
-    def _line_in(self, table: str, key: str) -> int | None:
-        """The line of `key = …` in table `[table]`, else of the table's header, else of `table`'s root."""
-        header = next((n for n, line in enumerate(self.lines, 1) if line.strip() == f"[{table}]"), None)
-        if header is None:
-            return self._line(table.split(".")[0])
-        for number, line in enumerate(self.lines[header:], header + 1):
-            if line.strip().startswith("["):
-                break
-            if re.match(rf"\s*{re.escape(key)}\s*=", line):
-                return number
-        return header
-
-    def _line(self, key: str) -> int | None:
-        pattern = re.compile(rf"^\s*(\[+\s*)?{re.escape(key)}\s*(=|\]|\.)")
-        return next((n for n, line in enumerate(self.lines, 1) if pattern.match(line)), None)
-
-    def text(self, data: dict, key: str) -> str:
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            self.fail(key, f"'{key}' is required and must be a non-empty text, e.g. {key} = \"…\"")
-            return ""
-        return self._plain(key, value.strip())
-
-    def _plain(self, key: str, value: str) -> str:
-        problem = markup_problem(value)
-        if problem:
-            self.fail(key, f"'{key}' {problem}")
-        return value
-
-    def texts(self, data: dict, key: str, required: bool) -> tuple[str, ...]:
-        value = data.get(key, None if required else [])
-        if (
-            not isinstance(value, list)
-            or not all(isinstance(v, str) and v.strip() for v in value)
-            or (required and not value)
-        ):
-            self.fail(key, f"'{key}' must be a list of names, e.g. {key} = [\"Protection International\"]")
-            return ()
-        return tuple(self._plain(key, v.strip()) for v in value)
-
-    def date(self, data: dict, key: str) -> dt.date:
-        value = data.get(key)
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        self.fail(key, f"'{key}' must be a date without quotes, e.g. {key} = 2018-05-24")
-        return dt.date(1970, 1, 1)
-
-    def language(self, data: dict, key: str) -> str | None:
-        try:
-            return parse_language(data.get(key)).tag
-        except ValueError as error:
-            self.fail(key, f"'{key}': {error}")
-            return None
-
-    def languages(self, data: dict, key: str, exclude: str | None) -> tuple[str, ...]:
-        value = data.get(key, [])
-        if not isinstance(value, list):
-            self.fail(key, f'\'{key}\' must be a list of language tags, e.g. {key} = ["en", "es"]')
-            return ()
-        tags = []
-        for tag in value:
-            try:
-                tags.append(parse_language(tag).tag)
-            except ValueError as error:
-                self.fail(key, f"'{key}': {error}")
-        if exclude in tags or len(set(tags)) != len(tags):
-            self.fail(key, f"'{key}' repeats a language or the source language")
-        return tuple(dict.fromkeys(t for t in tags if t != exclude))
-
-    def file(self, data: dict, key: str, default: str | None) -> Path | None:
-        name = data.get(key, default)
-        if name is None:
-            return None
-        path = (self.path.parent / str(name)).resolve()
-        if not path.is_relative_to(self.path.parent.resolve()) or not path.is_file():
-            if key in data:
-                self.fail(key, f"'{key}': {name} is not a file in the report's folder")
-            return None
-        return path
-
-    def cover(self, data: dict) -> Cover:
-        table = data.get("cover")
-        colours, valid = {}, True
-        for part in ("background", "text", "accent"):
-            value = table.get(part) if isinstance(table, dict) else None
-            if not isinstance(value, str) or not _COLOUR.match(value):
-                self.fail("cover", f'[cover] needs {part} = "#rrggbb"')
-                value, valid = "#000000", False
-            colours[part] = value
-        cover = Cover(**colours)
-        ratio = contrast(cover.background, cover.text)
-        if valid and ratio < 4.5:
-            self.fail(
-                "cover",
-                f"[cover] text {cover.text} on {cover.background} is hard to read "
-                f"(contrast {ratio:.1f}:1, needs 4.5:1)",
+    source = Source(path, tuple(read_source(path).splitlines()))
+    errors = check(data, REPORT_SETTINGS, source)
+    value = values(data, REPORT_SETTINGS)
+    # What several keys mean together, checked wherever the schema found those keys well-formed, so that
+    # every problem still shows at once.
+    tags = _list(value["translations"])
+    languages = [
+        tag for tag in (value["source_language"], *tags) if isinstance(tag, str) and not _language(tag)
+    ]
+    errors += _language_problems(value["source_language"], tags, source)
+    if isinstance(value["identifiers"], dict):
+        errors += _identifier_problems(value["identifiers"], languages, source)
+    colours = value["cover"] if isinstance(value["cover"], dict) else {}
+    if all(
+        isinstance(colours.get(part), str) and _COLOUR.match(colours[part]) for part in ("background", "text")
+    ):
+        ratio = contrast(colours["background"], colours["text"])
+        if ratio < 4.5:
+            message = (
+                f"[cover] text {colours['text']} on {colours['background']} is hard to read "
+                f"(contrast {ratio:.1f}:1, needs 4.5:1)"
             )
-        return cover
+            errors.append(source.error(("cover", "text"), message))
+    files = {
+        key: _report_file(path.parent, key, data.get(key), value[key], source, errors)
+        for key in ("bibliography", "csl")
+        if value[key] is None or isinstance(value[key], str)
+    }
+    if errors:
+        return None, errors
+    cover = Cover(**colours)
+    identifiers = {
+        tag: {Format(fmt): value["identifiers"][tag][fmt] for fmt in ("pdf", "epub")} for tag in languages
+    }
+    return ReportSettings(
+        source_language=value["source_language"],
+        translations=tuple(value["translations"]),
+        date=value["date"].date() if isinstance(value["date"], dt.datetime) else value["date"],
+        publisher=value["publisher"].strip(),
+        authors=tuple(name.strip() for name in value["authors"]),
+        partners=tuple(name.strip() for name in value["partners"]),
+        licence=value["licence"].strip(),
+        bibliography=files["bibliography"],
+        csl=files["csl"],
+        cover=cover,
+        identifiers=identifiers,
+        release=_release(value["release"]),
+    ), []
 
-    def release(self, data: dict) -> ReleasePolicy | None:
-        try:
-            return release_policy(data.get("release"), self.path, "[release]")
-        except ConfigError as error:
-            self.fail("release", error.message)
-            return None
 
-    def identifiers(self, data: dict, languages: list[str]) -> dict[str, dict[Format, str]]:
-        table = data.get("identifiers", {})
-        result: dict[str, dict[Format, str]] = {}
-        for tag in filter(None, languages):
-            entry = table.get(tag) if isinstance(table, dict) else None
-            result[tag] = {}
-            for fmt in (Format.PDF, Format.EPUB):
-                value = entry.get(fmt.value) if isinstance(entry, dict) else None
-                problem = identifier_problem(value)
-                if problem:
-                    self.fail(fmt.value, f"[identifiers.{tag}] {fmt.value}: {problem}", f"identifiers.{tag}")
-                else:
-                    result[tag][fmt] = value
-        return result
+def _list(value: object) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _language_problems(source_language: object, tags: list, source: Source) -> list[ConfigError]:
+    if source_language in tags or len(set(map(str, tags))) != len(tags):
+        return [source.error(("translations",), "'translations' repeats a language or the source language")]
+    return []
+
+
+def _identifier_problems(table: dict, languages: list[str], source: Source) -> list[ConfigError]:
+    """Each language needs its [identifiers.<tag>]. A table for a language the report no longer has is
+    kept without a word: an ISBN stays assigned to its edition when a translation is withdrawn."""
+    return [
+        source.error(
+            ("identifiers", tag), f"[identifiers.{tag}] is missing: add its pdf and epub identifiers"
+        )
+        for tag in languages
+        if tag not in table
+    ]
+
+
+def _report_file(
+    folder: Path, key: str, written: object, name: str | None, source: Source, errors: list
+) -> Path | None:
+    """A file named in report.toml: inside the report's folder and readable as UTF-8 text."""
+    if name is None:
+        return None
+    path = (folder / name).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        if written is not None:
+            errors.append(source.error((key,), f"'{key}': {name} is not a file in the report's folder"))
+        return None
+    try:
+        read_source(path)
+    except SourceError as error:
+        errors.append(ConfigError(error.message, error.location))
+    return path
 
 
 def identifier_problem(value: object) -> str | None:

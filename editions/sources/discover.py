@@ -9,18 +9,26 @@ from pathlib import Path
 
 import yaml
 
-from editions.errors import ConfigError, EditionsError, ErrorGroup, SourceError, SourceLocation, flatten
+from editions.errors import (
+    ConfigError,
+    EditionsError,
+    ErrorGroup,
+    InternalError,
+    SourceError,
+    SourceLocation,
+    flatten,
+)
 from editions.i18n import parse_language
 from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
 from editions.sources.confidential import find_confidential
 from editions.sources.config import ReportSettings, load_report_settings
 from editions.sources.plaintext import markup_problem
+from editions.sources.schema import TEXT, TEXTS, Field, Source, Table, check, values
 from editions.sources.sections import Section, read_sections
 from editions.sources.tables import table_problems
 from editions.sources.text import read_source
 
-_FRONT_MATTER_KEYS = {"title", "subtitle", "abstract", "translators", "keywords"}
 _CHAPTER_FILE = re.compile(r"^\d{2}-[\w.-]+\.md$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -33,19 +41,19 @@ def discover_reports(reports_dir: Path) -> tuple[list[Report], list[EditionsErro
     for folder in sorted(p for p in reports_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
         try:
             report, problems = load_report(folder)
-        except Exception:  # a bug in editions: this report fails, with the trace; the others still load
-            report, problems = None, [_bug(folder)]
+        except Exception as error:  # a bug in editions: this report fails alone, the others still load
+            report, problems = None, [_bug(folder, error)]
         errors += problems
         if report is not None:
             reports.append(report)
     return reports, errors
 
 
-def _bug(folder: Path) -> EditionsError:
-    return EditionsError(
-        "an internal error while loading this report (a bug in editions, not in the sources); please "
-        f"report it with this trace:\n{traceback.format_exc()}",
-        SourceLocation(folder),
+def _bug(folder: Path, error: Exception) -> InternalError:
+    """Our own failure while loading `folder`: one line to show, with the trace kept for a log file."""
+    summary = f"{type(error).__name__}: {error}".splitlines()[0][:200]
+    return InternalError(
+        f"{summary} (while loading this report)", traceback.format_exc(), SourceLocation(folder)
     )
 
 
@@ -117,14 +125,15 @@ def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Transl
                 "front matter belongs only in the first file of a language; move it there",
                 SourceLocation(later, 1),
             )
+    meta = values(meta, FRONT_MATTER)
     return Translation(
         language=parse_language(tag),
         files=files,
         title=meta["title"],
-        subtitle=meta.get("subtitle", ""),
+        subtitle=meta["subtitle"],
         abstract=meta["abstract"],
-        translators=tuple(meta.get("translators") or ()),
-        keywords=tuple(meta.get("keywords") or ()),
+        translators=tuple(meta["translators"]),
+        keywords=tuple(meta["keywords"]),
         confidential=tuple(c for path in files for c in find_confidential(path, read_source(path))),
     )
 
@@ -132,6 +141,8 @@ def load_translation(folder: Path, tag: str, settings: ReportSettings) -> Transl
 def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
     """`<tag>.md`, or the chapter files `<tag>/NN-*.md` in name order."""
     single, chapters = folder / f"{tag}.md", folder / tag
+    if single.is_dir():
+        raise SourceError("this is a folder, not a text file: rename or remove it", SourceLocation(single))
     if single.is_file() and chapters.is_dir():
         raise SourceError(f"both {tag}.md and {tag}/ exist: keep one of them", SourceLocation(single))
     if single.is_file():
@@ -185,9 +196,12 @@ def read_front_matter(path: Path) -> tuple[dict, int]:
     if end is None:
         raise SourceError("the front matter has no closing '---' line", SourceLocation(path, 1))
     try:
-        meta = yaml.load("\n".join(lines[1:end]), Loader=_UniqueKeys) or {}
+        block = "\n".join(lines[1:end])
+        meta = yaml.load(block, Loader=_UniqueKeys) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
+        if mark is not None and mark.index >= len(block) and getattr(error, "context_mark", None):
+            mark = error.context_mark  # "unexpected end": the quote or bracket left open is the place
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(error, "problem", None) or str(error)
         raise SourceError(
@@ -199,33 +213,34 @@ def read_front_matter(path: Path) -> tuple[dict, int]:
     return meta, end + 1
 
 
-def _check_front_matter(meta: dict, path: Path, lines: list[str]) -> None:
-    def where(key: str) -> SourceLocation:
-        line = next((n for n, text in enumerate(lines, 1) if text.startswith(f"{key}:")), 2)
-        return SourceLocation(path, line)
+def _plain(value: str) -> str | None:
+    return markup_problem(value)
 
-    for key in meta:
-        if key not in _FRONT_MATTER_KEYS:
-            raise SourceError(
-                f"unknown front matter key '{key}'; allowed: {', '.join(sorted(_FRONT_MATTER_KEYS))}",
-                where(str(key)),
-            )
-    for key in ("title", "abstract"):
-        if not isinstance(meta.get(key), str) or not meta[key].strip():
-            raise SourceError(f"the front matter needs a non-empty '{key}:'", where(key))
-    if "subtitle" in meta and not isinstance(meta["subtitle"], str):
-        raise SourceError("'subtitle:' must be text", where("subtitle"))
-    for key in ("translators", "keywords"):
-        value = meta.get(key)
-        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            raise SourceError(f"'{key}:' must be a list, e.g. {key}: [first, second]", where(key))
-    # The abstract is Markdown, converted by pandoc like the body; the other keys are plain text.
-    for key in ("title", "subtitle", "translators", "keywords"):
-        values = meta.get(key) or ()
-        for value in [values] if isinstance(values, str) else values:
-            problem = markup_problem(value)
-            if problem:
-                raise SourceError(f"'{key}:' {problem}", where(key))
+
+# The front matter of a language's first file. The abstract is Markdown, converted by pandoc like the
+# body; the other keys are plain text.
+FRONT_MATTER = Table(
+    {
+        "title": Field(
+            TEXT, "the report's title in this language", 'title: "A title"', required=True, check=_plain
+        ),
+        "subtitle": Field(TEXT, "its subtitle", 'subtitle: "A subtitle"', default="", check=_plain),
+        "abstract": Field(TEXT, "a short summary, in Markdown", "abstract: |", required=True),
+        "translators": Field(
+            TEXTS, "who translated it", "translators: [A name, Another name]", default=[], check=_plain
+        ),
+        "keywords": Field(
+            TEXTS, "words to find it by", "keywords: [protection, defenders]", default=[], check=_plain
+        ),
+    }
+)
+
+
+def _check_front_matter(meta: dict, path: Path, lines: list[str]) -> None:
+    source = Source(path, tuple(lines), syntax="yaml", noun="front matter key")
+    errors = check(meta, FRONT_MATTER, source)
+    if errors:
+        raise ErrorGroup(errors)
 
 
 class _UniqueKeys(yaml.SafeLoader):
