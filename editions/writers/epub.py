@@ -22,7 +22,7 @@ def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
     book = _book(context)
     pages = _pages(context, book)
     roots = (transform.parse(f"<div>{page.content}</div>") for page in pages)
-    texts = transform.by_language(transform.language_texts(roots, job.translation.language.tag))
+    texts = transform.language_texts(roots, job.translation.language.tag)
     _add_style(context, book, pages, texts)
     book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
     buffer = io.BytesIO()
@@ -202,7 +202,10 @@ def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
 
 
 def _add_style(
-    context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], texts: dict[str, str]
+    context: EditionContext,
+    book: epub.EpubBook,
+    pages: list[epub.EpubHtml],
+    texts: dict[tuple[str, str], str],
 ) -> None:
     fonts = subset_fonts(context.fonts, texts, "woff2")  # EPUB 3.3 core media type, ~30 % smaller than WOFF
     for font in fonts:

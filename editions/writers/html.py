@@ -29,7 +29,7 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     )
     written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
     texts = transform.language_texts([transform.parse_page(page)], context.job.translation.language.tag)
-    fonts = subset_fonts(context.fonts, transform.by_language(texts), "woff2")
+    fonts = subset_fonts(context.fonts, texts, "woff2")
     written += [context.stage(f"assets/fonts/{font.name}", font.data, Format.HTML) for font in fonts]
     css = font_face_css(fonts, "fonts/") + context.fonts.css()
     written.append(context.stage("assets/fonts.css", css.encode("utf-8"), Format.HTML))
