@@ -14,6 +14,7 @@ from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, templating
+from editions.writers.shared import shared_stylesheets
 
 
 def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
@@ -215,11 +216,12 @@ def _add_style(
             )
         )
     stylesheet = (context.job.site.templates_dir / "epub" / "epub.css").read_text(encoding="utf-8")
+    shared = b"".join(shared_stylesheets(context.job.site.templates_dir).values()).decode("utf-8")
     css = epub.EpubItem(
         uid="style",
         file_name="style.css",
         media_type="text/css",
-        content=(font_face_css(fonts, "fonts/") + context.fonts.css() + stylesheet).encode("utf-8"),
+        content=(font_face_css(fonts, "fonts/") + context.fonts.css() + stylesheet + shared).encode("utf-8"),
     )
     book.add_item(css)
     for page in pages:

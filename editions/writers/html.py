@@ -10,6 +10,7 @@ from editions.model import Artifact, Format
 from editions.prepare import transform
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import EditionContext, templating
+from editions.writers.shared import shared_stylesheets
 
 
 def write_html(context: EditionContext) -> tuple[Artifact, ...]:
@@ -35,6 +36,8 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     written.append(context.stage("assets/fonts.css", css.encode("utf-8"), Format.HTML))
     stylesheet = context.job.site.templates_dir / "web" / "edition.css"
     written.append(context.stage("assets/edition.css", stylesheet.read_bytes(), Format.HTML))
+    for name, data in shared_stylesheets(context.job.site.templates_dir).items():
+        written.append(context.stage(f"assets/{name}", data, Format.HTML))
     return tuple(written)
 
 

@@ -1,0 +1,38 @@
+"""Code blocks made ready for print: one element per source line, so that a line too long for the page
+wraps with a continuation mark on its following rows (templates/shared/code.css)."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+
+def mark_code_lines(root: HtmlElement) -> None:
+    """Give every line of every `<pre><code>` block under `root` its own `<span class="line">`.
+
+    pandoc writes a highlighted block (```bash) as one span per line already, and a plain one as text:
+    the spans get the class, the text is split at its line breaks. A block of any other shape is left
+    as it is (it still wraps, without marks).
+    """
+    for code in root.iter("code"):
+        parent = code.getparent()
+        if parent is None or parent.tag != "pre":
+            continue
+        if len(code) == 0:
+            _split_text(code)
+        elif not (code.text or "").strip() and all(_is_line(child) for child in code):
+            for child in code:
+                child.set("class", " ".join(filter(None, (child.get("class"), "line"))))
+                child.tail = None  # each line is a block of its own: a line break too would add a row
+
+
+def _is_line(element: HtmlElement) -> bool:
+    return element.tag == "span" and not (element.tail or "").strip("\n")
+
+
+def _split_text(code: HtmlElement) -> None:
+    lines = (code.text or "").split("\n")
+    code.text = None
+    for line in lines:
+        span = code.makeelement("span", {"class": "line"})
+        span.text = line
+        code.append(span)
