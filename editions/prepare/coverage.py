@@ -26,7 +26,13 @@ def check_coverage(
     fragments = [document.abstract_html, *(chapter.html for chapter in document.chapters)]
     texts = transform.language_texts((transform.parse(f"<div>{f}</div>") for f in fragments), tag)
     metadata = " ".join(
-        (translation.title, translation.subtitle, *translation.keywords, *translation.translators)
+        (
+            translation.title,
+            translation.subtitle,
+            *translation.keywords,
+            *translation.translators,
+            translation.language.name,
+        )  # the name of the language shows in every format
     )
     for role in ("body", "heading"):  # titles show on covers and headings, keywords in body text
         # (the code font draws only what is written as code)

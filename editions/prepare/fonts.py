@@ -203,7 +203,7 @@ def subset_fonts(
     files = []
     for face in fonts.faces:
         if face.family in needed:
-            data = _subset(face, keep_closure(wanted | {0x20, 0xA0}) & face.characters, flavor)
+            data = _subset(face, _composed(keep_closure(wanted | {0x20, 0xA0}), face.characters), flavor)
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
             )
@@ -211,28 +211,55 @@ def subset_fonts(
 
 
 def keep_closure(codepoints: set[int]) -> set[int]:
-    """`codepoints` and every character a browser may turn them into before it shapes them.
+    """`codepoints` and every character a browser may draw for them.
 
     Browsers normalise text and split characters into their canonical and compatibility
     decompositions when the font lacks a precomposed glyph, or by design: Chromium draws Thai SARA AM
     (U+0E33) as NIKHAHIT U+0E4D + SARA AA U+0E32, Lao AM (U+0EB3) likewise, and an Arabic presentation
     form (U+FEFB LAM-ALEF) as its letters. A subset without them shows a gap where the PDF is right.
+    Stylesheets draw the other case (`text-transform`); shapers and line breakers draw characters of
+    their own: the hyphen of `hyphens: auto`, the
+    dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
+    joining forms with; without it the same word is placed a fraction of a pixel elsewhere.
     """
-    closure = set(codepoints)
-    pending = list(codepoints)
+    closure = set(codepoints) | _DRAWN_BY_BROWSERS
+    if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
+        closure.add(0x0640)
+    pending = list(closure)
     while pending:
         character = chr(pending.pop())
-        for form in ("NFD", "NFKD", "NFC", "NFKC"):
-            for produced in unicodedata.normalize(form, character):
-                if ord(produced) not in closure:
-                    closure.add(ord(produced))
-                    pending.append(ord(produced))
+        produced = {
+            ord(c) for form in ("NFD", "NFKD", "NFC", "NFKC") for c in unicodedata.normalize(form, character)
+        }
+        # `text-transform` draws the other case of what is written ("Protection" as PROTECTION).
+        produced |= {
+            ord(c) for cased in (character.upper(), character.lower(), character.title()) for c in cased
+        }
         decomposition = unicodedata.decomposition(character).split()
-        for part in (p for p in decomposition if not p.startswith("<")):
-            if int(part, 16) not in closure:
-                closure.add(int(part, 16))
-                pending.append(int(part, 16))
+        produced |= {int(part, 16) for part in decomposition if not part.startswith("<")}
+        for codepoint in produced - closure:
+            closure.add(codepoint)
+            pending.append(codepoint)
     return closure
+
+
+def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
+    """The characters of a face in `kept`, and those the face has that compose from kept ones: Chromium
+    draws "ff" with the glyph of U+FB00 ﬀ when the font maps it, so the subset must map it too."""
+    composed = {
+        character
+        for character in characters - kept
+        if len(parts := unicodedata.normalize("NFKD", chr(character))) > 1
+        and all(ord(p) in kept for p in parts)
+    }
+    return (kept & characters) | composed
+
+
+# Hyphens (U+2010, U+2011, U+002D, soft hyphen), the dotted circle, joiners and the ellipsis.
+_DRAWN_BY_BROWSERS = frozenset(
+    {0x002D, 0x00AD, 0x2010, 0x2011, 0x25CC, 0x200B, 0x200C, 0x200D, 0x2060, 0x2026}
+)
+_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
 def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
