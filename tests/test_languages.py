@@ -112,7 +112,7 @@ def test_languages_without_resources_build(scripts_project: ScriptsProject) -> N
     assert not [line for line in warnings if "'th'" in line or "'ar'" in line]
     page = (scripts_project.edition("zh") / "index.html").read_text(encoding="utf-8")
     assert "2009年" in page  # the citation in Chinese terms
-    assert "Protection International 2009)" in (scripts_project.edition("sw") / "index.html").read_text()
+    assert "2009年" not in (scripts_project.edition("sw") / "index.html").read_text(encoding="utf-8")
 
 
 def test_code_has_its_own_font_and_wraps_in_the_pdf(scripts_project: ScriptsProject) -> None:
@@ -141,11 +141,16 @@ def test_code_is_left_to_right_inside_arabic(drawings: list) -> None:
 
 def test_thai_pdf_is_not_stretched_into_holes(scripts_project: ScriptsProject) -> None:
     """Thai lines are not justified by stretching their rare spaces: no space wider than 2 mm."""
-    words = [word for word in _words(next(scripts_project.edition("th").glob("*.pdf"))) if len(word[4]) >= 3]
+    words = _words(next(scripts_project.edition("th").glob("*.pdf")))
+    # Between two Thai words of a line; pdftotext makes words of some lone Thai marks: left out.
+    thai = re.compile(r"[\u0e01-\u0e2e]{2}")
     gaps = [
         (after[0] - before[2]) * _MM
         for before, after in itertools.pairwise(words)
-        if abs(after[1] - before[1]) < 2 and after[0] > before[2]
+        if abs(after[1] - before[1]) < 2
+        and after[0] > before[2]
+        and thai.search(before[4])
+        and thai.search(after[4])
     ]
     assert len(gaps) > 10 and max(gaps) < 2.0, sorted(gaps)[-5:]
 

@@ -220,11 +220,15 @@ def keep_closure(codepoints: set[int]) -> set[int]:
     Stylesheets draw the other case (`text-transform`); shapers and line breakers draw characters of
     their own: the hyphen of `hyphens: auto`, the
     dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
-    joining forms with; without it the same word is placed a fraction of a pixel elsewhere.
+    joining forms with; without it the same word is placed a fraction of a pixel elsewhere. Each case
+    was found by drawing subsets and full fonts in Chromium (tests/test_subsets.py).
     """
     closure = set(codepoints) | _DRAWN_BY_BROWSERS
     if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
         closure.add(0x0640)
+    for start, end in _WHOLE_BLOCKS:
+        if any(start <= codepoint <= end for codepoint in codepoints):
+            closure |= set(range(start, end + 1))
     pending = list(closure)
     while pending:
         character = chr(pending.pop())
@@ -259,6 +263,9 @@ def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
 _DRAWN_BY_BROWSERS = frozenset(
     {0x002D, 0x00AD, 0x2010, 0x2011, 0x25CC, 0x200B, 0x200C, 0x200D, 0x2060, 0x2026}
 )
+# Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them (a Thai word with ญ draws
+# differently in Chromium without THAI DIGIT ZERO in the font): kept whole, a few kilobytes each.
+_WHOLE_BLOCKS = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
