@@ -115,6 +115,13 @@ def test_languages_without_resources_build(scripts_project: ScriptsProject) -> N
     assert "2009年" not in (scripts_project.edition("sw") / "index.html").read_text(encoding="utf-8")
 
 
+def test_chapter_with_bom_crlf_and_nfd_keeps_its_heading(scripts_project: ScriptsProject) -> None:
+    """An Arabic chapter saved with a byte-order mark, CRLF and decomposed letters opens with its heading."""
+    page = (scripts_project.edition("ar") / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<section id="tools"[^>]*>\s*<h2>الأدوات</h2>', page), "the chapter's heading is lost"
+    assert "\ufeff" not in page
+
+
 def test_code_has_its_own_font_and_wraps_in_the_pdf(scripts_project: ScriptsProject) -> None:
     """Code is set in the code face (never a font of this machine), and a long line wraps in the page
     with its continuation indented behind the mark."""
