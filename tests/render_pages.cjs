@@ -1,8 +1,8 @@
 // Draws pages in ONE headless Chromium, for the tests that compare what readers see.
 // Usage: node render_pages.cjs <node_modules> <chromium> <jobs.json> <results.json>
 // jobs.json is [{"page": path, "png": path}]; each page is drawn at 640 px wide, whole, into its PNG.
-// results.json gets, per page, the direction and unicode-bidi of every code element as Chromium computes
-// them, and whether all of the page's fonts loaded.
+// results.json gets, per page, the direction and unicode-bidi of every code block and inline code as
+// Chromium computes them, and whether each of the page's fonts loaded.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -23,7 +23,7 @@ const { chromium } = require(path.join(modules, "playwright-core"));
     await tab.evaluate(() => document.fonts.ready);
     results[job.page] = await tab.evaluate(() => ({
       fonts: [...document.fonts].map((font) => `${font.family} ${font.weight}: ${font.status}`),
-      code: [...document.querySelectorAll("code, pre")].map((element) => {
+      code: [...document.querySelectorAll("pre, :not(pre) > code")].map((element) => {
         const style = getComputedStyle(element);
         return { direction: style.direction, bidi: style.unicodeBidi, family: style.fontFamily };
       }),

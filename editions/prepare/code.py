@@ -1,9 +1,26 @@
-"""Code blocks made ready for print: one element per source line, so that a line too long for the page
-wraps with a continuation mark on its following rows (templates/shared/code.css)."""
+"""Code made ready for every format: left to right whatever the text around it, a keyboard-scrollable box
+on screen, and, for print, one element per source line so that a line too long for the page wraps with a
+continuation mark on its following rows (templates/shared/code*.css)."""
 
 from __future__ import annotations
 
 from lxml.html import HtmlElement
+
+
+def mark_code(root: HtmlElement, scrollable: bool) -> None:
+    """Mark every code block and inline code under `root` as left-to-right text (`dir="ltr"`, which
+    also isolates it: a command inside Arabic never runs backwards) and, where a long line scrolls in
+    its own box (`scrollable`: web and EPUB), let the keyboard reach the block (`tabindex="0"`).
+
+    An attribute, not CSS: EPUB forbids `direction` and `unicode-bidi` in its stylesheets.
+    """
+    for element in root.iter("pre", "code"):
+        parent = element.getparent()
+        if element.tag == "code" and parent is not None and parent.tag == "pre":
+            continue  # the block says it for its code
+        element.set("dir", "ltr")
+        if element.tag == "pre" and scrollable:
+            element.set("tabindex", "0")
 
 
 def mark_code_lines(root: HtmlElement) -> None:

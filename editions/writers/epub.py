@@ -12,6 +12,7 @@ from markupsafe import Markup
 from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
+from editions.prepare.code import mark_code
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, templating
 from editions.writers.shared import shared_stylesheets
@@ -133,6 +134,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.retarget_links(section, file_of, files[chapter.id])
+        mark_code(section, scrollable=True)
         chapters.append(
             _page(
                 f"chapter-{chapter.id}",

@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from editions.model import Artifact, Format
 from editions.prepare import transform
+from editions.prepare.code import mark_code
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import EditionContext, templating
 from editions.writers.shared import shared_stylesheets
@@ -51,6 +52,7 @@ def _chapters(context: EditionContext) -> list[Markup]:
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.shift_headings(section, by=1)
+        mark_code(section, scrollable=True)
         chapters.append(Markup(transform.to_html(section)))
     return chapters
 
