@@ -111,3 +111,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(root, "--jobs", "2")
     assert result.code == 0, result.output
     return root
+
+
+# The languages-and-scripts project, built once for test_languages.py and test_subsets.py.
+from scripts_fixtures import drawings, scripts_project  # noqa: E402, F401

@@ -13,6 +13,7 @@ import pypandoc
 
 from editions.cache import Cache, file_digest
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
+from editions.i18n.citations import citation_locale
 from editions.model import Job, Report
 from editions.sources.manuscript import Piece, assemble
 from editions.sources.text import read_source, without_comments
@@ -22,6 +23,10 @@ FILTERS = Path(__file__).parent / "filters"
 # Raw HTML and raw attributes would let a source inject markup (and scripts) into every format.
 READER = "markdown-raw_html-raw_attribute-raw_tex"
 _TIMEOUT_SECONDS = 300
+# pandoc's own term files ("Abstract", "Figure") serve its templates, and ours prints none of their terms:
+# that pandoc lacks them for a language says nothing about the sources. The build warns once per language
+# about what it borrows (i18n.catalogs.fallback_warning).
+_OURS = frozenset({"CouldNotLoadTranslations", "NoTranslation"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             "--section-divs",
             "--wrap=none",
             "--metadata",
-            f"lang={translation.language.tag}",
+            f"lang={citation_locale(translation.language.tag).tag}",  # citeproc's terms; see i18n/citations
             "--metadata",
             "link-citations=true",
             "--metadata",
@@ -103,7 +108,9 @@ def _raise_problems(
     done: subprocess.CompletedProcess, messages: list[dict], job: Job, origins: dict[str, Piece]
 ) -> None:
     errors = [
-        _located(message, job, origins) for message in messages if message.get("verbosity") == "WARNING"
+        _located(message, job, origins)
+        for message in messages
+        if message.get("verbosity") == "WARNING" and message.get("type") not in _OURS
     ]
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace")

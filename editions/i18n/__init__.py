@@ -1,4 +1,10 @@
-"""Languages through Babel: language data, the compiled catalog of a language, dates, lists, sizes."""
+"""Languages through Babel: language data, the compiled catalog of a language, dates, lists, sizes.
+
+A language tag is kept as the author wrote it (it names the files and the output folder), and is
+canonicalised with CLDR's likely subtags wherever a resource is looked up: `zh` is Chinese in its likely
+script, `zh-Hans`; every lookup (catalogs, citation terms, fonts) walks from the most specific form of the
+tag to the language alone, and a language with no resource falls back to English with one warning.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ from babel.lists import format_list
 from babel.support import Translations
 from babel.units import format_unit
 
-from editions.errors import ConfigError, SourceLocation
-from editions.i18n.catalogs import DOMAIN, catalog_path, compiled
+from editions.i18n.catalogs import DOMAIN, catalog_for, compiled
+from editions.i18n.tags import with_script
 from editions.model import Language
 
 
@@ -28,22 +34,25 @@ def parse_language(tag: str) -> Language:
         raise ValueError(f"'{tag}' is not a language Babel knows (write e.g. 'fr' or 'pt-BR')") from None
     return Language(
         tag=tag,
-        locale=str(locale),
+        locale=str(with_script(locale)),
         name=locale.get_display_name(locale) or tag,
         direction=locale.text_direction,
     )
 
 
 def load_translations(locales_dir: Path, language: Language) -> Translations:
-    """The compiled catalog of `language`; an error naming the file when the language has none."""
-    po = catalog_path(locales_dir, language.locale)
-    if not po.exists():
-        raise ConfigError(
-            f"no catalog for '{language.tag}': create {po.relative_to(locales_dir.parent)} "
-            f"with `python3 build.py i18n add {language.tag}`",
-            SourceLocation(po),
-        )
-    return Translations(io.BytesIO(compiled(po, language.locale, po.stat().st_mtime_ns)), domain=DOMAIN)
+    """The compiled catalog of `language`, or of its nearest language (`pt-BR` → `pt`); with none,
+    empty translations, so that every label shows in English (the build warns once, see
+    `catalogs.fallback_warnings`)."""
+    po = catalog_for(locales_dir, language.locale)
+    if po is None:
+        return Translations(domain=DOMAIN)
+    return Translations(io.BytesIO(compiled(po, po.parent.parent.name, po.stat().st_mtime_ns)), domain=DOMAIN)
+
+
+def canonical_tag(language: Language) -> str:
+    """The BCP 47 tag of a language with the script CLDR implies where it has several: `zh` → `zh-Hans`."""
+    return language.locale.replace("_", "-")
 
 
 def long_date(date: dt.date, language: Language) -> str:

@@ -19,6 +19,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
+from editions.i18n.citations import citation_locale
+from editions.i18n.tags import lookup_tags
 from editions.model import Language
 from editions.storage import write_atomic
 
@@ -52,6 +54,16 @@ def template_path(locales_dir: Path) -> Path:
 def catalog_path(locales_dir: Path, locale: str) -> Path:
     """The .po file of a Babel locale identifier such as "fr" or "pt_BR"."""
     return locales_dir / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def catalog_for(locales_dir: Path, locale: str) -> Path | None:
+    """The catalog that serves Babel locale `locale`: its own, else its nearest language's (`pt_BR` →
+    `pt`, `zh_Hant_TW` → `zh_Hant`), else None (labels then show in English)."""
+    for tag in lookup_tags(locale.replace("_", "-")):
+        path = catalog_path(locales_dir, tag.replace("-", "_"))
+        if path.is_file():
+            return path
+    return None
 
 
 def catalog_locales(locales_dir: Path) -> list[str]:
@@ -188,15 +200,17 @@ def catalog_status(locales_dir: Path, locale: str, template: Catalog | None = No
 
 
 def label_warnings(locales_dir: Path, root: Path, languages: set[Language]) -> list[str]:
-    """One warning per language whose catalog lacks labels: they show in English in its editions."""
+    """One warning per language whose labels or citation terms fall back to another language, and one
+    per language whose catalog lacks labels: they show in English in its editions."""
+    warnings = [fallback_warning(locales_dir, root, language) for language in _by_tag(languages)]
+    warnings = [warning for warning in warnings if warning]
     if not template_path(locales_dir).exists():
-        return []
-    warnings = []
-    for language in sorted(languages, key=lambda language: language.tag):
-        path = catalog_path(locales_dir, language.locale)
-        if language.locale.split("_")[0] == "en" or not path.exists():
-            continue  # English needs no translation; a missing catalog fails its editions with a hint
-        missing = catalog_status(locales_dir, language.locale).untranslated
+        return warnings
+    for language in _by_tag(languages):
+        path = catalog_for(locales_dir, language.locale)
+        if language.locale.split("_")[0] == "en" or path is None:
+            continue  # English needs no translation; a missing catalog is a fallback, warned above
+        missing = catalog_status(locales_dir, path.parent.parent.name).untranslated
         if missing:
             warnings.append(
                 f"{path.relative_to(root)}: warning: {len(missing)} labels are not translated into "
@@ -205,6 +219,43 @@ def label_warnings(locales_dir: Path, root: Path, languages: set[Language]) -> l
                 "[labels.untranslated]"
             )
     return warnings
+
+
+def fallback_warning(locales_dir: Path, root: Path, language: Language) -> str:
+    """What the editions of `language` borrow from another language, as one warning ("" for nothing).
+
+    A language with no catalog of its own takes its nearest language's (`pt-BR` → `pt`) or shows its
+    labels in English; one that pandoc's citation processor has no terms for ("and", "edited by",
+    month names) takes its nearest CSL locale's or English ones. Neither stops an edition.
+    """
+    if language.locale.split("_")[0] == "en":
+        return ""
+    borrowed, hints = [], []
+    own = catalog_path(locales_dir, language.locale)
+    catalog = catalog_for(locales_dir, language.locale)
+    if catalog is None:
+        borrowed.append("its labels show in English (it has no catalog)")
+        hints.append(f"start its catalog with `python3 build.py i18n add {language.tag}`")
+    elif catalog != own and catalog.parent.parent.name != language.tag.replace("-", "_"):
+        borrowed.append(f"its labels come from the catalog of '{catalog.parent.parent.name}'")
+    citation = citation_locale(language.tag)
+    if citation.fallback:
+        borrowed.append(
+            f"citations and the bibliography use the {citation.name} terms of the citation processor "
+            f"(CSL locale {citation.tag}), which has none for it"
+        )
+    if not borrowed:
+        return ""
+    hint = f"; {hints[0]}" if hints else ""
+    return (
+        f"{own.relative_to(root) if own.is_relative_to(root) else own}: warning: editions in "
+        f"'{language.tag}' ({language.name}) borrow from another language: {'; '.join(borrowed)}"
+        f"{hint} [language.fallback]"
+    )
+
+
+def _by_tag(languages: set[Language]) -> list[Language]:
+    return sorted(languages, key=lambda language: language.tag)
 
 
 def _complete(message: Message) -> bool:

@@ -14,6 +14,7 @@ from editions.model import Document, Translation
 from editions.prepare import transform
 from editions.prepare.fonts import FontSet, uncovered
 
+_ROLE_WORDS = {"body": "", "heading": "heading ", "code": "code "}
 _MAX_REPORTED = 5  # one wrong paste can bring dozens of characters; the first few say enough
 
 
@@ -25,9 +26,16 @@ def check_coverage(
     fragments = [document.abstract_html, *(chapter.html for chapter in document.chapters)]
     texts = transform.language_texts((transform.parse(f"<div>{f}</div>") for f in fragments), tag)
     metadata = " ".join(
-        (translation.title, translation.subtitle, *translation.keywords, *translation.translators)
+        (
+            translation.title,
+            translation.subtitle,
+            *translation.keywords,
+            *translation.translators,
+            translation.language.name,
+        )  # the name of the language shows in every format
     )
     for role in ("body", "heading"):  # titles show on covers and headings, keywords in body text
+        # (the code font draws only what is written as code)
         texts[(tag, role)] = texts.get((tag, role), "") + metadata
     errors, seen = [], set()
     for (language, role), text in sorted(texts.items()):
@@ -35,13 +43,13 @@ def check_coverage(
             if character in seen:
                 continue
             seen.add(character)
-            families = ", ".join(fonts.stack_for(language).families(role))
+            families = ", ".join(fonts.stack_for(language).families(role)) or "none"
             name = unicodedata.name(character, "unnamed character")
             errors.append(
                 SourceError(
-                    f"the character '{character}' (U+{ord(character):04X} {name}) is in no font "
-                    f"configured for '{language}' ({families}): replace it, or add a font that has "
-                    "it to templates/fonts/fonts.toml",
+                    f"the character '{character}' (U+{ord(character):04X} {name}) is in no "
+                    f"{_ROLE_WORDS[role]}font configured for '{language}' ({families}): replace it, or add "
+                    "a font that has it to templates/fonts/fonts.toml",
                     locate(files, character),
                 )
             )

@@ -15,6 +15,7 @@ from fontTools.ttLib import TTFont
 
 from editions.cache import Cache, file_digest
 from editions.errors import ConfigError, SourceLocation
+from editions.i18n.tags import lang_selectors, lookup_tags
 
 
 @dataclass(frozen=True)
@@ -23,27 +24,32 @@ class Face:
 
     family: str
     path: Path
-    weight: int = 400
+    weight: str = "400"  # a CSS font-weight: "400", "700", or a variable font's range, "100 900"
     style: str = "normal"
     characters: frozenset[int] = field(default=frozenset(), repr=False)  # what its cmap draws
+    index: int = 0  # the face inside a collection (.ttc, .otc); 0 for a single font file
+
+
+ROLES = ("body", "heading", "code")
+_GENERIC = {"body": "serif", "heading": "sans-serif", "code": "monospace"}
 
 
 @dataclass(frozen=True)
 class Stack:
-    """The families for body text and for headings, in fallback order, for one language."""
+    """The families of each role (body text, headings, code), in fallback order, for one language."""
 
     body: tuple[str, ...]
     heading: tuple[str, ...]
+    code: tuple[str, ...] = ()
     emphasis: str = "italic"  # or "bold", for scripts that have no italic (Arabic, Thai)
 
     def families(self, role: str) -> tuple[str, ...]:
-        """The families of `role`, "body" or "heading"."""
-        return self.body if role == "body" else self.heading
+        """The families of `role`: "body", "heading" or "code"."""
+        return {"body": self.body, "heading": self.heading, "code": self.code}[role]
 
     def css(self, role: str) -> str:
         """A CSS font-family value such as `"Noto Serif Thai", "Noto Serif", serif`."""
-        generic = "serif" if role == "body" else "sans-serif"
-        return ", ".join([*(f'"{family}"' for family in self.families(role)), generic])
+        return ", ".join([*(f'"{family}"' for family in self.families(role)), _GENERIC[role]])
 
 
 @dataclass(frozen=True)
@@ -55,8 +61,12 @@ class FontSet:
     cache: Cache = field(default=Cache(), compare=False)  # where subsets made before are kept
 
     def stack_for(self, tag: str) -> Stack:
-        """The stack of a language: its own (`pt-BR`, then `pt`), else the default one."""
-        return self.stacks.get(tag) or self.stacks.get(tag.split("-")[0]) or self.stacks[""]
+        """The stack of a language: its own, else that of its nearest tag (`pt-BR` → `pt`, `zh-TW` →
+        `zh-Hant`, by CLDR's likely subtags), else the default one."""
+        for candidate in lookup_tags(tag):
+            if candidate in self.stacks:
+                return self.stacks[candidate]
+        return self.stacks[""]
 
     def css(self) -> str:
         """CSS that gives every element the stacks of its language, as `--body-font`/`--heading-font`.
@@ -66,23 +76,32 @@ class FontSet:
         inherited as already resolved. (WeasyPrint does not support `:where()`, hence plain selectors.)
         """
         default = self.stacks[""]
-        rules = [f":root {{ --body-font: {default.css('body')}; --heading-font: {default.css('heading')}; }}"]
-        for tag, stack in sorted(self.stacks.items()):
-            if tag:
-                rules.append(
-                    f'[lang|="{tag}"] {{ --body-font: {stack.css("body")}; '
-                    f"--heading-font: {stack.css('heading')}; }}"
-                )
-            if tag and stack.emphasis == "bold":
+        rules = [f":root {{ {_properties(default)} }}"]
+        # A language-only stack first: a more specific one (zh-Hant after zh) wins on equal specificity.
+        for tag, stack in sorted(self.stacks.items(), key=lambda item: (item[0].count("-"), item[0])):
+            if not tag:
+                continue
+            rules.append(f"{_selector(tag)} {{ {_properties(stack)} }}")
+            if stack.emphasis == "bold":
                 # A slanted copy of an upright script is not emphasis its readers know; a passage set
                 # left to right inside it (a reference in English) keeps its italics.
-                rules.append(f'[lang|="{tag}"] :is(em, i) {{ font-style: normal; font-weight: 700; }}')
-                rules.append(
-                    f'[lang|="{tag}"] [dir="ltr"] :is(em, i) {{ font-style: italic; font-weight: inherit; }}'
-                )
+                rules.append(f"{_selector(tag, ' :is(em, i)')} {{ font-style: normal; font-weight: 700; }}")
+                left_to_right = _selector(tag, ' [dir="ltr"] :is(em, i)')
+                rules.append(f"{left_to_right} {{ font-style: italic; font-weight: inherit; }}")
         rules.append("[lang] { font-family: var(--body-font); }")
         rules.append(":is(h1, h2, h3, h4, h5, h6)[lang] { font-family: var(--heading-font); }")
+        rules.append(":is(code, kbd, samp, pre) { font-family: var(--code-font); }")
         return "\n".join(rules) + "\n"
+
+
+def _properties(stack: Stack) -> str:
+    return " ".join(f"--{role}-font: {stack.css(role)};" for role in ROLES)
+
+
+def _selector(tag: str, inside: str = "") -> str:
+    """`[lang|="zh-Hans"]`, and the tags that CLDR writes in the same script (`zh`, `zh-CN`, `zh-SG`):
+    an edition's `lang` is the tag its author wrote, and a stack may be named for the script."""
+    return ", ".join(f"{selector}{inside}" for selector in lang_selectors(tag))
 
 
 @dataclass(frozen=True)
@@ -100,22 +119,13 @@ def load_fonts(fonts_dir: Path) -> FontSet:
     settings = fonts_dir / "fonts.toml"
     try:
         data = tomllib.loads(settings.read_text(encoding="utf-8"))
-        faces = tuple(
-            Face(
-                family=f["family"],
-                path=fonts_dir / f["file"],
-                weight=int(f.get("weight", 400)),
-                style=f.get("style", "normal"),
-                characters=_cmap(fonts_dir / f["file"]) if (fonts_dir / f["file"]).is_file() else frozenset(),
-            )
-            for f in data["face"]
-        )
+        faces = tuple(_face(entry, fonts_dir / entry["file"]) for entry in data["face"])
         stacks = _stacks(data["stacks"], settings)
         known = {face.family for face in faces}
-        unknown = {f for stack in stacks.values() for f in (*stack.body, *stack.heading)} - known
-        if unknown:
+        named = {family for stack in stacks.values() for role in ROLES for family in stack.families(role)}
+        if named - known:
             raise ConfigError(
-                f"[stacks] names families without a [[face]]: {', '.join(sorted(unknown))}",
+                f"[stacks] names families without a [[face]]: {', '.join(sorted(named - known))}",
                 SourceLocation(settings),
             )
         missing = [face.path.name for face in faces if not face.path.is_file()]
@@ -128,9 +138,32 @@ def load_fonts(fonts_dir: Path) -> FontSet:
         raise ConfigError(f"cannot read the font settings: {error}", SourceLocation(settings)) from None
 
 
+def _face(entry: dict, path: Path) -> Face:
+    """One `[[face]]`: a font file, or the face `index` of a collection; a variable font's weight
+    range comes from its `wght` axis unless `weight` says otherwise."""
+    index = int(entry.get("index", 0))
+    characters, weights = _read_face(path, index) if path.is_file() else (frozenset(), None)
+    weight = entry.get("weight") or (f"{weights[0]} {weights[1]}" if weights else 400)
+    return Face(
+        family=entry["family"],
+        path=path,
+        weight=str(weight),
+        style=entry.get("style", "normal"),
+        characters=characters,
+        index=index,
+    )
+
+
 def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
-    """`[stacks]` (the default) and `[stacks.<lang>]` tables."""
-    stacks = {"": Stack(body=tuple(table["body"]), heading=tuple(table["heading"]))}
+    """`[stacks]` (the default) and `[stacks.<lang>]` tables.
+
+    A language's stack may leave out a role and takes the default's then. Its code stack is the default
+    code families followed by its body families, so that a comment in Thai inside code has a Thai glyph.
+    """
+    default = Stack(
+        body=tuple(table["body"]), heading=tuple(table["heading"]), code=tuple(table.get("code", ()))
+    )
+    stacks = {"": default}
     for tag, value in table.items():
         if isinstance(value, dict):
             emphasis = value.get("emphasis", "italic")
@@ -139,26 +172,33 @@ def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
                     f'[stacks.{tag}] emphasis is "italic" or "bold", not "{emphasis}"',
                     SourceLocation(settings),
                 )
-            stacks[tag] = Stack(body=tuple(value["body"]), heading=tuple(value["heading"]), emphasis=emphasis)
+            body = tuple(value.get("body", default.body))
+            code = tuple(value.get("code", dict.fromkeys((*default.code, *body))))
+            heading = tuple(value.get("heading", default.heading))
+            stacks[tag] = Stack(body=body, heading=heading, code=code, emphasis=emphasis)
     return stacks
 
 
-def subset_fonts(fonts: FontSet, texts: Mapping[str, str], flavor: str) -> tuple[FontFile, ...]:
+def subset_fonts(
+    fonts: FontSet, texts: Mapping[str, str] | Mapping[tuple[str, str], str], flavor: str
+) -> tuple[FontFile, ...]:
     """Subsets, as `flavor` ("woff" or "woff2"), of the families an edition's text needs.
 
-    `texts` holds the text in each language. A family is needed when it draws characters of a
-    language that the families before it in that language's stack do not: a Thai font is shipped
-    with the Thai edition and with pages that name Thai (ไทย), not with the rest of a French one.
+    `texts` holds the text in each language, or in each (language, role) as `transform.language_texts`
+    gives it. A family is needed when it draws characters of a language that the families before it in
+    that language's stack do not: a Thai font is shipped with the Thai edition and with pages that name
+    Thai (ไทย), not with the rest of a French one; a code font only with an edition that has code.
     """
     wanted: set[int] = set()
     needed: set[str] = set()
-    for tag, text in texts.items():
+    for key, text in texts.items():
+        tag, roles = key if isinstance(key, tuple) else (key, ("body", "heading"))
         characters = {ord(character) for character in text if not character.isspace()}
         wanted |= characters
         stack = fonts.stack_for(tag)
-        for families in (stack.body, stack.heading):
+        for role in (roles,) if isinstance(roles, str) else roles:
             remaining = set(characters)
-            for family in families:
+            for family in stack.families(role):
                 covered = remaining & _family_cmap(fonts, family)
                 if covered:
                     needed.add(family)
@@ -166,12 +206,72 @@ def subset_fonts(fonts: FontSet, texts: Mapping[str, str], flavor: str) -> tuple
     files = []
     for face in fonts.faces:
         if face.family in needed:
-            codepoints = (wanted | {0x20, 0xA0}) & face.characters
-            data = _subset(face.path, codepoints, flavor, fonts.cache)
+            data = _subset(
+                face, _composed(keep_closure(wanted | {0x20, 0xA0}), face.characters), flavor, fonts.cache
+            )
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
             )
     return tuple(files)
+
+
+def keep_closure(codepoints: set[int]) -> set[int]:
+    """`codepoints` and every character a browser may draw for them.
+
+    Browsers normalise text and split characters into their canonical and compatibility
+    decompositions when the font lacks a precomposed glyph, or by design: Chromium draws Thai SARA AM
+    (U+0E33) as NIKHAHIT U+0E4D + SARA AA U+0E32, Lao AM (U+0EB3) likewise, and an Arabic presentation
+    form (U+FEFB LAM-ALEF) as its letters. A subset without them shows a gap where the PDF is right.
+    Stylesheets draw the other case (`text-transform`); shapers and line breakers draw characters of
+    their own: the hyphen of `hyphens: auto`, the
+    dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
+    joining forms with; without it the same word is placed a fraction of a pixel elsewhere. Each case
+    was found by drawing subsets and full fonts in Chromium (tests/test_subsets.py).
+    """
+    closure = set(codepoints) | _DRAWN_BY_BROWSERS
+    if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
+        closure.add(0x0640)
+    for start, end in _WHOLE_BLOCKS:
+        if any(start <= codepoint <= end for codepoint in codepoints):
+            closure |= set(range(start, end + 1))
+    pending = list(closure)
+    while pending:
+        character = chr(pending.pop())
+        produced = {
+            ord(c) for form in ("NFD", "NFKD", "NFC", "NFKC") for c in unicodedata.normalize(form, character)
+        }
+        # `text-transform` draws the other case of what is written ("Protection" as PROTECTION).
+        produced |= {
+            ord(c) for cased in (character.upper(), character.lower(), character.title()) for c in cased
+        }
+        decomposition = unicodedata.decomposition(character).split()
+        produced |= {int(part, 16) for part in decomposition if not part.startswith("<")}
+        for codepoint in produced - closure:
+            closure.add(codepoint)
+            pending.append(codepoint)
+    return closure
+
+
+def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
+    """The characters of a face in `kept`, and those the face has that compose from kept ones: Chromium
+    draws "ff" with the glyph of U+FB00 ﬀ when the font maps it, so the subset must map it too."""
+    composed = {
+        character
+        for character in characters - kept
+        if len(parts := unicodedata.normalize("NFKD", chr(character))) > 1
+        and all(ord(p) in kept for p in parts)
+    }
+    return (kept & characters) | composed
+
+
+# Hyphens (U+2010, U+2011, U+002D, soft hyphen), the dotted circle, joiners and the ellipsis.
+_DRAWN_BY_BROWSERS = frozenset(
+    {0x002D, 0x00AD, 0x2010, 0x2011, 0x25CC, 0x200B, 0x200C, 0x200D, 0x2060, 0x2026}
+)
+# Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them (a Thai word with ญ draws
+# differently in Chromium without THAI DIGIT ZERO in the font): kept whole, a few kilobytes each.
+_WHOLE_BLOCKS = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
+_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 
 def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
@@ -193,17 +293,21 @@ def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
 
 
 def _family_cmap(fonts: FontSet, family: str) -> frozenset[int]:
-    return _faces(fonts, family)[0].characters
+    faces = _faces(fonts, family)
+    return faces[0].characters if faces else frozenset()
 
 
 def _faces(fonts: FontSet, family: str) -> list[Face]:
     return [face for face in fonts.faces if face.family == family]
 
 
-def _cmap(path: Path) -> frozenset[int]:
-    """The characters a font file draws."""
-    with TTFont(path, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+def _read_face(path: Path, index: int) -> tuple[frozenset[int], tuple[int, int] | None]:
+    """The characters a face draws, and its weight range if it is a variable font with a `wght` axis."""
+    with TTFont(path, lazy=True, fontNumber=index) as font:
+        axes = {axis.axisTag: axis for axis in font["fvar"].axes} if "fvar" in font else {}
+        weight = axes.get("wght")
+        weights = (round(weight.minValue), round(weight.maxValue)) if weight else None
+        return frozenset(font.getBestCmap()), weights
 
 
 def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
@@ -221,24 +325,29 @@ def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
     return "".join(rules)
 
 
-def _subset(path: Path, codepoints: set[int], flavor: str, cache: Cache) -> bytes:
-    """The face at `path` cut down to `codepoints`, from the cache when it was made before."""
+def _subset(face: Face, codepoints: set[int], flavor: str, cache: Cache) -> bytes:
+    """The face cut down to `codepoints`, from the cache when it was made before."""
     options = subset.Options()
     options.flavor = flavor
     options.layout_features = ["*"]  # keep kerning, ligatures and the mark positioning Thai needs
+    # The layout closure: glyphs that substitutions (GSUB) reach from the characters kept, as shapers
+    # produce them (Arabic joining forms, Thai and Lao mark stacking, ligatures), are kept too; fontTools
+    # does this for every feature kept. Names and hinting stay as the font has them.
+    options.notdef_outline = True  # a character that slips through shows as a box, not as nothing
     options.recalc_timestamp = False  # the original date keeps the file reproducible
     # Everything the bytes depend on: the font, the characters, every option, fontTools' version.
     inputs = (
-        file_digest(path),
+        file_digest(face.path),
+        str(face.index),
         ",".join(map(str, sorted(codepoints))),
         repr(sorted(vars(options).items())),
         fontTools.version,
     )
-    return cache.fetch("font-subset", inputs, lambda: _make_subset(path, codepoints, options))
+    return cache.fetch("font-subset", inputs, lambda: _make_subset(face, codepoints, options))
 
 
-def _make_subset(path: Path, codepoints: set[int], options: subset.Options) -> bytes:
-    font = subset.load_font(str(path), options, dontLoadGlyphNames=True)
+def _make_subset(face: Face, codepoints: set[int], options: subset.Options) -> bytes:
+    font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcTimestamp=False)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=codepoints)
     subsetter.subset(font)

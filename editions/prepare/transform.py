@@ -128,8 +128,11 @@ def add_notices(root: HtmlElement, notices: Mapping[str, str], tag: str) -> None
         heading.addnext(notice)
 
 
+_CODE = frozenset({"code", "kbd", "samp", "pre"})  # set in the code font (see prepare/fonts.py)
+
+
 def language_texts(roots: Iterable[HtmlElement], tag: str) -> dict[tuple[str, str], str]:
-    """The text under `roots` by (language, role): role "heading" inside h1–h6, else "body".
+    """The text under `roots` by (language, role): "code" inside code, "heading" inside h1–h6, else "body".
 
     `tag` is the language of each root unless it says otherwise; `lang` attributes below it switch.
     """
@@ -137,7 +140,7 @@ def language_texts(roots: Iterable[HtmlElement], tag: str) -> dict[tuple[str, st
 
     def walk(element: HtmlElement, language: str, role: str) -> None:
         language = element.get("lang") or language
-        role = "heading" if element.tag in _HEADINGS else role
+        role = "code" if element.tag in _CODE else "heading" if element.tag in _HEADINGS else role
         key = (language, role)
         parts.setdefault(key, []).append(element.text or "")
         for child in element:

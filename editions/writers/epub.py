@@ -12,8 +12,10 @@ from markupsafe import Markup
 from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
+from editions.prepare.code import mark_code
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, templating
+from editions.writers.shared import shared_stylesheets
 
 
 def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
@@ -22,7 +24,7 @@ def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
     book = _book(context)
     pages = _pages(context, book)
     roots = (transform.parse(f"<div>{page.content}</div>") for page in pages)
-    texts = transform.by_language(transform.language_texts(roots, job.translation.language.tag))
+    texts = transform.language_texts(roots, job.translation.language.tag)
     _add_style(context, book, pages, texts)
     book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
     buffer = io.BytesIO()
@@ -132,6 +134,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.retarget_links(section, file_of, files[chapter.id])
+        mark_code(section, scrollable=True)
         chapters.append(
             _page(
                 f"chapter-{chapter.id}",
@@ -202,7 +205,10 @@ def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
 
 
 def _add_style(
-    context: EditionContext, book: epub.EpubBook, pages: list[epub.EpubHtml], texts: dict[str, str]
+    context: EditionContext,
+    book: epub.EpubBook,
+    pages: list[epub.EpubHtml],
+    texts: dict[tuple[str, str], str],
 ) -> None:
     fonts = subset_fonts(context.fonts, texts, "woff2")  # EPUB 3.3 core media type, ~30 % smaller than WOFF
     for font in fonts:
@@ -212,11 +218,12 @@ def _add_style(
             )
         )
     stylesheet = (context.job.site.templates_dir / "epub" / "epub.css").read_text(encoding="utf-8")
+    shared = b"".join(shared_stylesheets(context.job.site.templates_dir).values()).decode("utf-8")
     css = epub.EpubItem(
         uid="style",
         file_name="style.css",
         media_type="text/css",
-        content=(font_face_css(fonts, "fonts/") + context.fonts.css() + stylesheet).encode("utf-8"),
+        content=(font_face_css(fonts, "fonts/") + context.fonts.css() + stylesheet + shared).encode("utf-8"),
     )
     book.add_item(css)
     for page in pages:

@@ -8,8 +8,10 @@ from markupsafe import Markup
 
 from editions.model import Artifact, Format
 from editions.prepare import transform
+from editions.prepare.code import mark_code
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import EditionContext, templating
+from editions.writers.shared import shared_stylesheets
 
 
 def write_html(context: EditionContext) -> tuple[Artifact, ...]:
@@ -29,12 +31,14 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     )
     written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
     texts = transform.language_texts([transform.parse_page(page)], context.job.translation.language.tag)
-    fonts = subset_fonts(context.fonts, transform.by_language(texts), "woff2")
+    fonts = subset_fonts(context.fonts, texts, "woff2")
     written += [context.stage(f"assets/fonts/{font.name}", font.data, Format.HTML) for font in fonts]
     css = font_face_css(fonts, "fonts/") + context.fonts.css()
     written.append(context.stage("assets/fonts.css", css.encode("utf-8"), Format.HTML))
     stylesheet = context.job.site.templates_dir / "web" / "edition.css"
     written.append(context.stage("assets/edition.css", stylesheet.read_bytes(), Format.HTML))
+    for name, data in shared_stylesheets(context.job.site.templates_dir).items():
+        written.append(context.stage(f"assets/{name}", data, Format.HTML))
     return tuple(written)
 
 
@@ -48,6 +52,7 @@ def _chapters(context: EditionContext) -> list[Markup]:
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
         transform.shift_headings(section, by=1)
+        mark_code(section, scrollable=True)
         chapters.append(Markup(transform.to_html(section)))
     return chapters
 

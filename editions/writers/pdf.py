@@ -15,6 +15,7 @@ from weasyprint.urls import FatalURLFetchingError
 from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Format
 from editions.prepare import transform
+from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
@@ -32,6 +33,8 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         section = transform.parse(chapter.html)
         transform.replace_sources(section, sources)
         transform.add_notices(section, notices, context.job.translation.language.tag)
+        mark_code(section, scrollable=False)
+        mark_code_lines(section)
         chapters.append(Markup(transform.to_html(section)))
     page = templating.render(
         context.environment,

@@ -1,0 +1,143 @@
+"""Session fixtures for the languages and scripts tests: small one-language reports built once, and their
+web pages and EPUB chapters drawn in Chromium with the shipped font subsets and with the full fonts."""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import REPO, ROOTS, Run, copy_project, run
+
+from editions.check.tools import chromium, node, node_modules
+from editions.prepare.fonts import load_fonts
+
+# The Simplified Chinese face of the Noto CJK collection Debian ships (fonts-noto-cjk, which the set-up
+# installs): a collection face by its index, given to this project only when the repository's fonts
+# have no Chinese stack of their own.
+_CJK = """
+[stacks.zh-Hans]
+body = ["Noto Sans CJK SC", "Noto Serif"]
+heading = ["Noto Sans CJK SC", "Noto Sans"]
+emphasis = "bold"
+
+[[face]]
+family = "Noto Sans CJK SC"
+file = "NotoSansCJK-Regular.ttc"
+index = 2
+"""
+_CJK_COLLECTION = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+# Editions drawn subset-versus-full: scripts whose shaping the subsets must keep whole.
+DRAWN = ("th", "ar", "sw")
+
+
+@dataclass(frozen=True)
+class ScriptsProject:
+    """The built project: its root, and what each build printed."""
+
+    root: Path
+    runs: tuple[Run, ...]
+
+    @property
+    def output(self) -> str:
+        """Everything the builds printed."""
+        return "".join(run.output for run in self.runs)
+
+    def edition(self, tag: str) -> Path:
+        """The output folder of the edition in language `tag`."""
+        return self.root / "output" / f"in-{tag}" / tag
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One page drawn twice: with the fonts the edition ships and with the full fonts."""
+
+    name: str
+    shipped: Path
+    full: Path
+    facts: dict  # what Chromium computed on the shipped page: code styles, fonts loaded
+
+
+@pytest.fixture(scope="session")
+def scripts_project(tmp_path_factory: pytest.TempPathFactory) -> ScriptsProject:
+    """tests/roots/scripts built once: Thai, Arabic and Swahili in every format, Lingala and Chinese
+    (which need no PDF here) as web editions and EPUBs."""
+    root = copy_project(ROOTS / "scripts", tmp_path_factory.mktemp("scripts") / "project")
+    settings = root / "templates" / "fonts" / "fonts.toml"
+    if "[stacks.zh" not in settings.read_text(encoding="utf-8"):
+        shutil.copy(_CJK_COLLECTION, settings.parent)
+        settings.write_text(settings.read_text(encoding="utf-8") + _CJK, encoding="utf-8")
+    # The second Arabic chapter as some editors save it: a byte-order mark, Windows line ends, and its
+    # letters decomposed (NFD). Its heading must still open the chapter.
+    chapter = root / "reports" / "in-ar" / "ar" / "02-tools.md"
+    text = unicodedata.normalize("NFD", chapter.read_text(encoding="utf-8")).replace("\n", "\r\n")
+    chapter.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    full = run(root, "--jobs", "2", *(f"--edition=in-{tag}/{tag}" for tag in ("th", "ar", "sw")))
+    light = run(
+        root, "--jobs", "2", "--edition=in-ln/ln", "--edition=in-zh/zh", "--format=html", "--format=epub"
+    )
+    assert full.code == 0 and light.code == 0, full.output + light.output
+    return ScriptsProject(root, (full, light))
+
+
+@pytest.fixture(scope="session")
+def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathFactory) -> list[Drawing]:
+    """Every web edition and EPUB chapter of DRAWN, drawn with the shipped subsets and with full fonts."""
+    work = tmp_path_factory.mktemp("drawn")
+    fonts = {face.path.stem: face.path for face in load_fonts(REPO / "templates" / "fonts").faces}
+    pages: list[tuple[str, Path, Path]] = []
+    for tag in DRAWN:
+        edition = scripts_project.edition(tag)
+        shipped, full = work / f"web-{tag}", work / f"web-{tag}-full"
+        shutil.copytree(edition, shipped)
+        shutil.copytree(edition, full)
+        _use_full_fonts(full / "assets" / "fonts.css", fonts)
+        pages.append((f"{tag} web edition", shipped / "index.html", full / "index.html"))
+        book = next(edition.glob("*.epub"))
+        for variant in ("", "-full"):
+            with zipfile.ZipFile(book) as archive:
+                archive.extractall(work / f"epub-{tag}{variant}")
+        styles = next((work / f"epub-{tag}-full").rglob("style.css"))
+        _use_full_fonts(styles, fonts)
+        for chapter in sorted((work / f"epub-{tag}").rglob("*.xhtml")):
+            twin = work / f"epub-{tag}-full" / chapter.relative_to(work / f"epub-{tag}")
+            pages.append((f"{tag} EPUB {chapter.name}", chapter, twin))
+    jobs = [
+        {"page": str(page), "png": str(work / f"{number}-{kind}.png")}
+        for number, (_, shipped, full) in enumerate(pages)
+        for kind, page in (("shipped", shipped), ("full", full))
+    ]
+    (work / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+    script = Path(__file__).parent / "render_pages.cjs"
+    command = [node(), str(script), str(node_modules()), str(chromium()), str(work / "jobs.json")]
+    done = subprocess.run([*command, str(work / "results.json")], capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    facts = json.loads((work / "results.json").read_text(encoding="utf-8"))
+    return [
+        Drawing(name, work / f"{n}-shipped.png", work / f"{n}-full.png", facts[str(shipped)])
+        for n, (name, shipped, _) in enumerate(pages)
+    ]
+
+
+def _use_full_fonts(stylesheet: Path, fonts: dict[str, Path]) -> None:
+    """Point every @font-face of `stylesheet` at the whole font file the subset was made from."""
+    folder = stylesheet.parent / "full-fonts"
+    folder.mkdir(exist_ok=True)
+
+    def full(match: re.Match[str]) -> str:
+        source = fonts[match.group(1)]
+        shutil.copy(source, folder / source.name)
+        return f'url("full-fonts/{source.name}") format("truetype")'
+
+    css, count = re.subn(
+        r'url\("fonts/([^"/]+)\.woff2"\) format\("woff2"\)', full, stylesheet.read_text("utf-8")
+    )
+    assert count, f"no subset font in {stylesheet}"
+    stylesheet.write_text(css, encoding="utf-8")

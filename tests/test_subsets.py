@@ -1,0 +1,46 @@
+"""The WOFF2 subsets of the web edition and the EPUB draw exactly what the full fonts draw."""
+
+from __future__ import annotations
+
+import io
+
+from conftest import REPO
+from fontTools.ttLib import TTFont
+from PIL import Image, ImageChops
+
+from editions.prepare.fonts import keep_closure, load_fonts, subset_fonts
+
+
+def test_closure_keeps_what_browsers_decompose() -> None:
+    """Thai SARA AM, Lao AM and an Arabic presentation form bring the characters browsers split them into."""
+    assert {0x0E4D, 0x0E32} <= keep_closure({0x0E33})  # ำ → ํ + า
+    assert {0x0ECD, 0x0EB2} <= keep_closure({0x0EB3})  # ຳ → ໍ + າ
+    assert {0x0644, 0x0627} <= keep_closure({0xFEFB})  # ﻻ → ل + ا
+    assert {0x0041, 0x030A} <= keep_closure({0x00C5})  # Å → A + ring above
+
+
+def test_thai_subset_has_the_parts_of_sara_am() -> None:
+    """A subset for "ทำ" maps NIKHAHIT and SARA AA, which Chromium draws SARA AM with."""
+    (thai, *_) = [
+        font
+        for font in subset_fonts(load_fonts(REPO / "templates" / "fonts"), {("th", "body"): "ทำ"}, "woff2")
+        if "Thai" in font.name
+    ]
+    cmap = TTFont(io.BytesIO(thai.data)).getBestCmap()
+    assert {0x0E17, 0x0E33, 0x0E4D, 0x0E32} <= set(cmap)
+
+
+def test_subsets_draw_like_the_full_fonts(drawings: list) -> None:
+    """Every web edition and EPUB chapter of the Thai, Arabic and Swahili editions, drawn in Chromium with
+    the shipped subsets and with the full fonts, gives the same pixels."""
+    assert len(drawings) >= 6
+    different = []
+    for drawing in drawings:
+        assert all(font.endswith("loaded") for font in drawing.facts["fonts"] if "unloaded" not in font)
+        with Image.open(drawing.shipped) as shipped, Image.open(drawing.full) as full:
+            if (
+                shipped.size != full.size
+                or ImageChops.difference(shipped.convert("RGB"), full.convert("RGB")).getbbox()
+            ):
+                different.append(drawing.name)
+    assert different == []
