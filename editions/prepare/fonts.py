@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import tomllib
 import unicodedata
@@ -13,6 +14,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from editions.errors import ConfigError, SourceLocation
+from editions.prepare.font_sources import face_path, file_sha256
 
 
 @dataclass(frozen=True)
@@ -97,15 +99,16 @@ def load_fonts(fonts_dir: Path) -> FontSet:
     settings = fonts_dir / "fonts.toml"
     try:
         data = tomllib.loads(settings.read_text(encoding="utf-8"))
+        paths = [face_path(fonts_dir, f, settings) for f in data["face"]]
         faces = tuple(
             Face(
                 family=f["family"],
-                path=fonts_dir / f["file"],
+                path=path,
                 weight=int(f.get("weight", 400)),
                 style=f.get("style", "normal"),
-                characters=_cmap(fonts_dir / f["file"]) if (fonts_dir / f["file"]).is_file() else frozenset(),
+                characters=_cmap(path) if path.is_file() else frozenset(),
             )
-            for f in data["face"]
+            for f, path in zip(data["face"], paths, strict=True)
         )
         stacks = _stacks(data["stacks"], settings)
         known = {face.family for face in faces}
@@ -198,7 +201,13 @@ def _faces(fonts: FontSet, family: str) -> list[Face]:
 
 
 def _cmap(path: Path) -> frozenset[int]:
-    """The characters a font file draws."""
+    """The characters a font file draws (read once per process for each font file's content)."""
+    return _cmap_of(path, file_sha256(path))
+
+
+@functools.lru_cache(maxsize=128)
+def _cmap_of(path: Path, sha256: str) -> frozenset[int]:
+    # A CJK face maps 44,000 characters: read per edition, it would cost a second each time.
     with TTFont(path, lazy=True) as font:
         return frozenset(font.getBestCmap())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -40,7 +41,8 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         chapters=chapters,
         font_faces=Markup(_font_faces(context.fonts.faces, templates)),
     )
-    fetcher = SandboxFetcher({"templates": templates, "edition": context.work})
+    mounts = {"templates": templates, "edition": context.work, **_font_folders(context.fonts, templates)}
+    fetcher = SandboxFetcher(mounts)
     try:
         with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
@@ -79,9 +81,29 @@ def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:
     """@font-face rules pointing at the shipped font files; WeasyPrint embeds only the glyphs used."""
     return "".join(
         f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
-        f'src: url("{face.path.relative_to(templates).as_posix()}"); }}\n'
+        f'src: url("{_font_url(face, faces, templates)}"); }}\n'
         for face in faces
     )
+
+
+def _font_url(face: Face, faces: tuple[Face, ...], templates: Path) -> str:
+    """A face's URL: relative to the templates, or in the mount of a packaged font's folder."""
+    if face.path.is_relative_to(templates):
+        return face.path.relative_to(templates).as_posix()
+    return mount_url(_font_mount(face.path.parent, faces), face.path.name)
+
+
+def _font_folders(fonts: FontSet, templates: Path) -> dict[str, Path]:
+    """The folders of faces from system packages (see font_sources), each mounted on its own."""
+    folders = {face.path.parent for face in fonts.faces if not face.path.is_relative_to(templates)}
+    return {_font_mount(folder, fonts.faces): folder for folder in folders}
+
+
+def _font_mount(folder: Path, faces: tuple[Face, ...]) -> str:
+    # Named after the files it serves, not after where the folder is: WeasyPrint derives internal names
+    # from URLs, and the PDF must be the same on every machine.
+    names = sorted(face.path.name for face in faces if face.path.parent == folder)
+    return "fonts-" + hashlib.sha256("/".join(names).encode()).hexdigest()[:12]
 
 
 @contextmanager
