@@ -87,10 +87,11 @@ def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:
 
 
 def _font_url(face: Face, faces: tuple[Face, ...], templates: Path) -> str:
-    """A face's URL: relative to the templates, or in the mount of a packaged font's folder."""
+    """A face's URL, relative to the templates' (the page's base): a shipped file, or one in the mount of a
+    packaged font's folder beside them (a relative URL, as the page audit accepts no other in CSS)."""
     if face.path.is_relative_to(templates):
         return face.path.relative_to(templates).as_posix()
-    return mount_url(_font_mount(face.path.parent, faces), face.path.name)
+    return f"../{_font_mount(face.path.parent, faces)}/{face.path.name}"
 
 
 def _font_folders(fonts: FontSet, templates: Path) -> dict[str, Path]:
