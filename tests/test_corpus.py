@@ -8,6 +8,7 @@ EPUBCheck, Ace, Nu and axe, and give a tagged PDF in its language that shows the
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import time
@@ -21,8 +22,11 @@ import pytest
 from checkers import pdf_text
 from conftest import REPO, Run, command, run
 from corpus.make_project import SCRIPTS, UDHR, Edition, make_corpus, verified
+from fontTools.ttLib import TTCollection, TTFont
 
 from editions.check import check_site
+from editions.errors import ConfigError
+from editions.prepare.font_sources import face_path
 
 CORPUS = Path(__file__).parent / "corpus"
 EDITIONS = [("udhr", tag) for tag in UDHR] + [("rst-primer", "en")]
@@ -60,11 +64,15 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     (root / "pyproject.toml").write_text(_PYPROJECT, encoding="utf-8")
     for folder in ("templates", "locales"):
         shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("*.mo"))
-    # A language new to the site starts its catalog, as the README says; its labels show in English.
+    # As the README says: a language new to the site starts its catalog (its labels show in English), and
+    # a reviewed translation is recorded as up to date with its source.
     for tag in UDHR:
         if not (root / "locales" / tag.replace("-", "_")).is_dir():
             started = command(root, "i18n", "add", tag)
             assert started.code == 0, started.output
+        if tag != "en":
+            accepted = command(root, "i18n", "accept", "udhr", tag)
+            assert accepted.code == 0, accepted.output
     start = time.monotonic()
     result = run(root, "--jobs", "2")
     seconds = time.monotonic() - start
@@ -160,3 +168,39 @@ def _failure(output: str, edition: str) -> str:
             break
         block.append(line)
     return "\n".join(block)
+
+
+def _collection(tmp_path: Path) -> tuple[Path, str]:
+    """A two-face collection made of two of the repository's fonts, and its SHA-256."""
+    fonts = REPO / "templates" / "fonts"
+    collection = TTCollection()
+    collection.fonts = [TTFont(fonts / f"NotoSansHebrew-{weight}.ttf") for weight in ("Regular", "Bold")]
+    path = tmp_path / "package" / "Hebrew.ttc"
+    path.parent.mkdir()
+    collection.save(str(path))
+    return path, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_font_sources_take_a_verified_face_out_of_its_collection(tmp_path: Path) -> None:
+    path, sha256 = _collection(tmp_path)
+    entry = {"family": "Hebrew", "package": "fonts-test", "file": str(path), "sha256": sha256, "index": 1}
+    face = face_path(tmp_path, entry, tmp_path / "fonts.toml", cache=tmp_path / "cache")
+    assert face.parent == tmp_path / "cache" and face.suffix == ".otf"
+    with TTFont(face) as font:
+        assert font["name"].getDebugName(2) == "Bold"
+    assert face_path(tmp_path, entry, tmp_path / "fonts.toml", cache=tmp_path / "cache") == face
+
+
+def test_font_sources_refuse_a_missing_or_different_package_file(tmp_path: Path) -> None:
+    path, sha256 = _collection(tmp_path)
+    settings = tmp_path / "fonts.toml"
+    entry = {"family": "Hebrew", "package": "fonts-test", "file": str(path), "sha256": "0" * 64, "index": 0}
+    with pytest.raises(ConfigError, match=r"not the version of fonts-test that fonts\.toml pins"):
+        face_path(tmp_path, entry, settings, cache=tmp_path / "cache")
+    entry = {**entry, "sha256": sha256, "file": str(tmp_path / "absent.ttc")}
+    with pytest.raises(ConfigError, match="apt-get install fonts-test"):
+        face_path(tmp_path, entry, settings, cache=tmp_path / "cache")
+    entry = {**entry, "file": str(path), "index": 2}
+    with pytest.raises(ConfigError, match="holds 2 faces"):
+        face_path(tmp_path, entry, settings, cache=tmp_path / "cache")
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
