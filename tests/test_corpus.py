@@ -21,12 +21,13 @@ import pikepdf
 import pytest
 from checkers import pdf_text
 from conftest import REPO, Run, command, run
-from corpus.make_project import SCRIPTS, UDHR, Edition, make_corpus, verified
+from corpus.make_project import FONTS_ONLY, SCRIPTS, UDHR, Edition, declaration_text, make_corpus, verified
 from fontTools.ttLib import TTCollection, TTFont
 
 from editions.check import check_site
 from editions.errors import ConfigError
 from editions.prepare.font_sources import face_path
+from editions.prepare.fonts import load_fonts, uncovered
 
 CORPUS = Path(__file__).parent / "corpus"
 EDITIONS = [("udhr", tag) for tag in UDHR] + [("rst-primer", "en")]
@@ -91,6 +92,16 @@ def test_corpus_spans_fifteen_languages_in_eight_scripts() -> None:
     assert required | {"fa", "ru"} <= set(UDHR)
     assert len(UDHR) >= 15
     assert len(set(SCRIPTS.values())) >= 8
+
+
+@pytest.mark.parametrize("tag", [*UDHR, *FONTS_ONLY])
+def test_corpus_fonts_draw_the_whole_declaration_in_each_language(tag: str) -> None:
+    """Every character of the declaration, headings in the heading stack and text in the body stack: one
+    declaration per script of the issue, Vietnamese, Urdu's Nastaliq and Lao included."""
+    fonts = load_fonts(REPO / "templates" / "fonts")
+    headings, text = declaration_text(tag)
+    assert uncovered(fonts, tag, "heading", headings) == []
+    assert uncovered(fonts, tag, "body", text) == []
 
 
 @pytest.mark.parametrize(("slug", "tag"), EDITIONS, ids=[f"{s}/{t}" for s, t in EDITIONS])

@@ -42,6 +42,17 @@ UDHR = {
     "ja": "jpn",
     "ko": "kor",
 }
+# Languages whose whole declaration is only checked against their fonts (see test_corpus), to cover every
+# script of the issue without building more editions.
+FONTS_ONLY = {
+    "el": "ell_monotonic",
+    "bn": "ben",
+    "lo": "lao",
+    "ur": "urd",
+    "vi": "vie",
+    "ar": "arb",
+    "th": "tha",
+}
 SCRIPTS = {
     "en": "Latin",
     "sw": "Latin",
@@ -98,6 +109,15 @@ def verified(folder: Path) -> dict[str, Path]:
             raise ValueError(f"{path}: SHA-256 {actual}, but PROVENANCE.toml pins {expected}")
         files[name] = path
     return files
+
+
+def declaration_text(tag: str) -> tuple[str, str]:
+    """The whole text of the declaration in language `tag`: its headings, and the rest."""
+    code = {**UDHR, **FONTS_ONLY}[tag]
+    path = verified(CORPUS / "udhr")[f"{code}.html"]
+    page = lxml_html.fromstring(path.read_text(encoding="utf-8"))
+    headings = " ".join(_text(h) for h in page.iter("h1", "h2"))
+    return headings, " ".join(_text(p) for p in page.iter("p", "li"))
 
 
 def make_corpus(root: Path) -> list[Edition]:
