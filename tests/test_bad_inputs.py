@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import ROOTS, Run, command, copy_project, run, write_photo
+from conftest import REPO, ROOTS, Run, command, copy_project, run, write_photo
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -208,6 +208,12 @@ def _line_of(file: str, start: str) -> int:
     """The line of `file` in the sample project that starts with `start`."""
     lines = (ROOTS / "basic" / file).read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if line.startswith(start))
+
+
+def _template_line(file: str, fragment: str) -> int:
+    """The line of the repository's template `file` (templates/…) that holds `fragment`."""
+    lines = (REPO / file).read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if fragment in line)
 
 
 IMAGE = (
@@ -1067,14 +1073,14 @@ TEMPLATES_AND_OTHER_REPORTS = [
         Edit(WEB_TEMPLATE, "{{ tr.title }}</h1>", "{{ tr.no_such_field }}</h1>"),
         "no_such_field",
         WEB_TEMPLATE,
-        40,
+        _template_line(WEB_TEMPLATE, "{{ tr.title }}</h1>"),
     ),
     Case(
         "template-syntax",
         Edit(WEB_TEMPLATE, "</body>", "{% if %}</body>"),
         "template syntax",
         WEB_TEMPLATE,
-        75,
+        _template_line(WEB_TEMPLATE, "</body>"),
     ),
     Case(
         "stylesheet-fetches-remotely",
