@@ -6,13 +6,23 @@ import datetime as dt
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from editions.errors import ConfigError, ErrorGroup, SourceError, SourceLocation
 from editions.i18n import parse_language
-from editions.model import Cover, Format, ReleasePolicy, Site
+from editions.model import (
+    CONTRIBUTOR_ROLES,
+    PUBLICATION_KINDS,
+    Contributor,
+    Cover,
+    Format,
+    Publication,
+    ReleasePolicy,
+    Site,
+)
 from editions.sources.plaintext import markup_problem
 from editions.sources.text import read_source
 
@@ -29,6 +39,15 @@ _REPORT_KEYS = {
     "cover",
     "identifiers",
     "release",
+    *(
+        "kind",
+        "document_number",
+        "isbn_assigned",
+        "funders",
+        "acknowledgements",
+        "contributors",
+        "contact",
+    ),  # read by publication_settings
 }
 _RELEASE_KEYS = ("missing", "stale")
 _RELEASE_VALUES = ("refuse", "allow")
@@ -191,6 +210,7 @@ class ReportSettings:
     cover: Cover
     identifiers: dict[str, dict[Format, str]]
     release: ReleasePolicy | None = None
+    publication: Publication = field(default_factory=Publication)
 
 
 def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[ConfigError]]:
@@ -222,6 +242,7 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         cover=checker.cover(data),
         identifiers=checker.identifiers(data, [source or "", *translations]),
         release=checker.release(data),
+        publication=publication_settings(data, checker),
     )
     return (None if checker.errors else settings), checker.errors
 
@@ -231,6 +252,7 @@ class _Checker:
 
     def __init__(self, path: Path, text: str) -> None:
         self.path, self.lines, self.errors = path, text.splitlines(), []
+        self.found_identifiers: dict[str, dict[Format, str]] = {}  # as written, defaults left out
 
     def fail(self, key: str, message: str, table: str = "") -> None:
         """Record `message` at the line of `key` (inside `[table]` when given)."""
@@ -353,12 +375,98 @@ class _Checker:
             result[tag] = {}
             for fmt in (Format.PDF, Format.EPUB):
                 value = entry.get(fmt.value) if isinstance(entry, dict) else None
+                if value is None:
+                    result[tag][fmt] = default_identifier(self.path.parent.name, tag, fmt)
+                    continue
                 problem = identifier_problem(value)
                 if problem:
                     self.fail(fmt.value, f"[identifiers.{tag}] {fmt.value}: {problem}", f"identifiers.{tag}")
                 else:
                     result[tag][fmt] = value
+                    self.found_identifiers.setdefault(tag, {})[fmt] = value
         return result
+
+
+def default_identifier(slug: str, tag: str, fmt: Format) -> str:
+    """The identifier of an edition that report.toml does not name: a UUID derived from the report's
+    slug, language and format, so it is the same in every build and never collides with an ISBN."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'editions:{slug}/{tag}/{fmt.value}')}"
+
+
+def publication_settings(data: dict, checker: _Checker) -> Publication:
+    """The kind of publication and the imprint's fields: kind, document_number, isbn_assigned, funders,
+    acknowledgements (a text per language), contributors (name, role, languages) and contact."""
+    kind = data.get("kind", "report")
+    if kind not in PUBLICATION_KINDS:
+        checker.fail("kind", f"'kind' must be one of {', '.join(PUBLICATION_KINDS)}, not {kind!r}")
+        kind = "report"
+    number = data.get("document_number", "")
+    if not isinstance(number, str):
+        checker.fail("document_number", "'document_number' must be a text in quotes")
+        number = ""
+    assigned = data.get("isbn_assigned", False)
+    if not isinstance(assigned, bool):
+        checker.fail("isbn_assigned", "'isbn_assigned' must be true or false, without quotes")
+        assigned = False
+    if not assigned and any(
+        value.startswith("urn:isbn:")
+        for table in checker.found_identifiers.values()
+        for value in table.values()
+    ):
+        checker.fail(
+            "identifiers",
+            "an ISBN is given but isbn_assigned is not true: an ISBN that was not assigned may belong to "
+            "another book; remove it (a urn:uuid is derived) or set isbn_assigned = true once it is assigned",
+        )
+    acknowledgements = data.get("acknowledgements", {})
+    if not isinstance(acknowledgements, dict) or not all(
+        isinstance(v, str) for v in acknowledgements.values()
+    ):
+        checker.fail("acknowledgements", '[acknowledgements] gives a text per language, e.g. en = "…"')
+        acknowledgements = {}
+    contact = data.get("contact", {})
+    if not isinstance(contact, dict) or set(contact) - {"email", "web", "address"}:
+        checker.fail("contact", '[contact] takes email, web and address, e.g. web = "https://…"')
+        contact = {}
+    return Publication(
+        kind=kind,
+        document_number=checker._plain("document_number", number.strip()),
+        isbn_assigned=assigned,
+        funders=checker.texts(data, "funders", required=False),
+        acknowledgements=tuple(
+            (tag, checker._plain("acknowledgements", text.strip()))
+            for tag, text in sorted(acknowledgements.items())
+        ),
+        contributors=_contributors(data.get("contributors", []), checker),
+        contact=tuple(
+            (key, checker._plain("contact", str(value).strip())) for key, value in sorted(contact.items())
+        ),
+    )
+
+
+def _contributors(entries: object, checker: _Checker) -> tuple[Contributor, ...]:
+    example = (
+        f'[[contributors]] with name = "…", role = one of {", ".join(CONTRIBUTOR_ROLES)}, languages = ["fr"]'
+    )
+    if not isinstance(entries, list):
+        checker.fail("contributors", f"'contributors' must be a list of tables: {example}")
+        return ()
+    result = []
+    for entry in entries:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        role = entry.get("role") if isinstance(entry, dict) else None
+        languages = entry.get("languages", []) if isinstance(entry, dict) else None
+        if (
+            not isinstance(name, str)
+            or not name.strip()
+            or role not in CONTRIBUTOR_ROLES
+            or not isinstance(languages, list)
+            or not all(isinstance(tag, str) for tag in languages)
+        ):
+            checker.fail("contributors", f"a contributor is incomplete: write {example}")
+            continue
+        result.append(Contributor(checker._plain("contributors", name.strip()), role, tuple(languages)))
+    return tuple(result)
 
 
 def identifier_problem(value: object) -> str | None:
