@@ -1,4 +1,9 @@
-"""The print edition: one tagged PDF/UA-1 file per edition, rendered by WeasyPrint."""
+"""The PDF editions: one layout by WeasyPrint, written as two tagged PDF/UA-1 files.
+
+`<slug>-<lang>.pdf` is for reading on a screen (the default download): A4 pages, images downsampled.
+`<slug>-<lang>-print.pdf` is for a print shop: 3 mm of bleed around each page, crop marks, and images
+at their full resolution.
+"""
 
 from __future__ import annotations
 
@@ -19,10 +24,11 @@ from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.pdf_access import complete_text_mappings, tagged_languages
+from editions.writers.pdf_screen import finish_for_screen
 
 
 def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
-    """Render the edition to `<slug>-<lang>.pdf`; any WeasyPrint ERROR fails the edition."""
+    """Lay the edition out once and write its screen and print PDFs; any WeasyPrint ERROR fails it."""
     job = context.job
     templates = job.site.templates_dir
     sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
@@ -44,9 +50,11 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
     try:
         with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+            printed = document.write_pdf(pdf_variant="pdf/ua-1")
             if complete_text_mappings(document.fonts.values()):
-                pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+                printed = document.write_pdf(pdf_variant="pdf/ua-1")
+            # Last: the finisher changes the image objects it is given.
+            screen = document.write_pdf(pdf_variant="pdf/ua-1", finisher=finish_for_screen)
     except FatalURLFetchingError as refused:  # a BaseException: it must fail this edition, nothing more
         raise RenderError(
             f"the PDF renderer was refused a file ({refused}): templates and stylesheets may use only "
@@ -60,7 +68,11 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    return (context.stage(context.format_name(Format.PDF), pdf, Format.PDF),)
+    name = context.format_name(Format.PDF)
+    return (
+        context.stage(name, screen, Format.PDF, variant="screen"),
+        context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
+    )
 
 
 def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:
