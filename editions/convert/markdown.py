@@ -63,7 +63,8 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
             if report.csl is not None:
                 command += ["--csl", str(report.csl)]
         # After citeproc, so that citations inside notes are already resolved.
-        command += ["--lua-filter", str(FILTERS / "footnotes.lua"), "--", *inputs]
+        command += ["--lua-filter", str(FILTERS / "footnotes.lua")]
+        command += ["--lua-filter", str(FILTERS / "typography.lua"), "--", *inputs]
         done = subprocess.run(
             command, cwd=report.root, capture_output=True, timeout=_TIMEOUT_SECONDS, check=False
         )

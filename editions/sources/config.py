@@ -425,8 +425,14 @@ def publication_settings(data: dict, checker: _Checker) -> Publication:
         checker.fail("acknowledgements", '[acknowledgements] gives a text per language, e.g. en = "…"')
         acknowledgements = {}
     contact = data.get("contact", {})
-    if not isinstance(contact, dict) or set(contact) - {"email", "web", "address"}:
-        checker.fail("contact", '[contact] takes email, web and address, e.g. web = "https://…"')
+    if (
+        not isinstance(contact, dict)
+        or set(contact) - {"email", "web", "address"}
+        or not all(isinstance(value, str) for value in contact.values())
+        or not str(contact.get("web", "https://")).startswith(("https://", "http://"))
+        or "@" not in contact.get("email", "@")
+    ):
+        checker.fail("contact", '[contact] takes email, web (https://…) and address, e.g. web = "https://…"')
         contact = {}
     return Publication(
         kind=kind,

@@ -1,9 +1,11 @@
-"""The screen PDF, written from the same layout as the print PDF: pages cut to their trim size and
-images downsampled for reading on a screen, as a WeasyPrint finisher.
+"""The two PDFs written from one layout, as WeasyPrint finishers: the print file gets crop marks
+outside its bleed, the screen file is cut to the trim size and its images are downsampled.
 
 Laying out an edition is most of the PDF's cost; writing it twice from one layout is cheap. WeasyPrint's
 own `dpi` and `jpeg_quality` options act when the document is laid out, so they would need a second
-layout: the finisher re-encodes the image objects of the second file instead.
+layout: the screen finisher re-encodes the image objects of the second file instead. WeasyPrint 70 can
+draw crop marks itself (`marks: crop`), but it adds them to the layout again at each write, so the
+second file would carry two sets: the print finisher draws them instead.
 """
 
 from __future__ import annotations
@@ -20,6 +22,45 @@ from PIL import Image as PILImage
 SCREEN_PIXELS = 1000
 JPEG_QUALITY = 75
 _COLOUR_TYPES = {"/DeviceGray": (0, "L"), "/DeviceRGB": (2, "RGB")}
+
+
+# Crop marks start 3 mm from the trim (past the bleed) and are 5 mm long, in hairlines of registration
+# colour (every ink), as print shops expect; the page grows to hold them.
+MM = 72 / 25.4
+MARK_OFFSET = 3 * MM
+MARK_LENGTH = 5 * MM
+MARK_MARGIN = MARK_OFFSET + MARK_LENGTH + 1 * MM
+
+
+def finish_for_print(_document: object, pdf: pydyf.PDF) -> None:
+    """Draw crop marks at the corners of every page's trim box, outside its bleed, as artifacts."""
+    for index in range(0, len(pdf.pages["Kids"]), 3):
+        page = pdf.objects[pdf.pages["Kids"][index]]
+        if "TrimBox" not in page:
+            continue
+        left, bottom, right, top = (float(value) for value in page["TrimBox"])
+        # WeasyPrint writes boxes top-down; PDF user space runs bottom-up from the trim's corner.
+        low, high = min(bottom, top), max(bottom, top)
+        marks = pydyf.Stream(compress=True)
+        marks.stream = [b"/Artifact BMC q 0.25 w 1 1 1 1 K"]
+        for x, y, dx, dy in (
+            (left, low, -1, -1),
+            (right, low, 1, -1),
+            (left, high, -1, 1),
+            (right, high, 1, 1),
+        ):
+            for horizontal in (True, False):
+                x1 = x + dx * MARK_OFFSET if horizontal else x
+                y1 = y if horizontal else y + dy * MARK_OFFSET
+                x2 = x1 + dx * MARK_LENGTH if horizontal else x1
+                y2 = y1 if horizontal else y1 + dy * MARK_LENGTH
+                marks.stream.append(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S".encode())
+        marks.stream.append(b"Q EMC")
+        pdf.add_object(marks)
+        page["Contents"] = pydyf.Array([marks.reference, page["Contents"]])
+        page["MediaBox"] = pydyf.Array(
+            [left - MARK_MARGIN, low - MARK_MARGIN, right + MARK_MARGIN, high + MARK_MARGIN]
+        )
 
 
 def finish_for_screen(_document: object, pdf: pydyf.PDF) -> None:
