@@ -63,6 +63,7 @@ def convert(job: Job, bibliography_title: str) -> Conversion:
             if report.csl is not None:
                 command += ["--csl", str(report.csl)]
         # After citeproc, so that citations inside notes are already resolved.
+        command += ["--lua-filter", str(FILTERS / "bibliography.lua")]
         command += ["--lua-filter", str(FILTERS / "footnotes.lua")]
         command += ["--lua-filter", str(FILTERS / "typography.lua"), "--", *inputs]
         done = subprocess.run(

@@ -133,13 +133,37 @@ local function Quoted(quoted)
   return result
 end
 
-local function Meta(meta)
-  lang = (pandoc.utils.stringify(meta.lang or "")):match("^(%a+)") or ""
-  lang = lang:lower()
+local function primary(tag)
+  return ((tag or ""):match("^(%a+)") or ""):lower()
 end
 
-return {
-  { Meta = Meta },
-  { Quoted = Quoted },
-  { Inlines = Inlines, Link = Link },
-}
+-- A passage in another language ([texto]{lang=es}, a bibliography entry with its own langid) follows
+-- that language's rules: the walk goes top-down and switches language inside it.
+local process
+
+local function switch(element)
+  if element.classes:includes("nohyphen") then
+    return element, false -- made by this filter: already done
+  end
+  local language = element.attributes.lang
+  if not language or language == "" then
+    return nil
+  end
+  local saved = lang
+  lang = primary(language)
+  element.content = process(element.content)
+  lang = saved
+  return element, false
+end
+
+local filter = { traverse = "topdown", Div = switch, Span = switch, Quoted = Quoted, Inlines = Inlines, Link = Link }
+
+process = function(content)
+  return content:walk(filter)
+end
+
+function Pandoc(doc)
+  lang = primary(pandoc.utils.stringify(doc.meta.lang or ""))
+  doc.blocks = process(doc.blocks)
+  return doc
+end
