@@ -165,5 +165,9 @@ end
 function Pandoc(doc)
   lang = primary(pandoc.utils.stringify(doc.meta.lang or ""))
   doc.blocks = process(doc.blocks)
+  -- The abstract comes from the front matter: pandoc's template shows it, filters see it in the metadata.
+  if pandoc.utils.type(doc.meta.abstract) == "Blocks" or pandoc.utils.type(doc.meta.abstract) == "Inlines" then
+    doc.meta.abstract = process(doc.meta.abstract)
+  end
   return doc
 end
