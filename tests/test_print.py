@@ -101,7 +101,8 @@ def _is_image(obj: object) -> bool:
 
 
 def _write_photograph(path: Path) -> None:
-    """A deterministic picture with a photograph's grain and gradients, 2000 × 1333 pixels."""
+    """A picture with a photograph's grain and gradients, 2000 × 1333 pixels."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     grain = Image.effect_noise((2000, 1333), 48).filter(ImageFilter.GaussianBlur(1.2))
     sky = Image.linear_gradient("L").resize((2000, 1333))
     picture = Image.merge("RGB", (grain, sky, Image.blend(grain, sky, 0.5)))
