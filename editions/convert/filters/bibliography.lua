@@ -19,12 +19,13 @@ local function primary(tag)
   return ((tag or ""):match("^(%a+)") or ""):lower()
 end
 
-local function find_entry(blocks, id)
-  local found
+local function entries_of(blocks)
+  local found = {}
   blocks:walk({
     Div = function(div)
-      if div.identifier == id then
-        found = div
+      local id = div.identifier:match("^ref%-(.+)$")
+      if id then
+        found[id] = div
       end
     end,
   })
@@ -43,42 +44,52 @@ local function with_quotes(entry, edition)
   })
 end
 
-local function formatted_in(meta, id, language)
+-- The entries `ids` formatted by citeproc in `language`: one run per language, however many entries.
+local function formatted_in(meta, ids, language)
   local alone = {}
   for key, value in pairs(meta) do
     alone[key] = value
   end
   alone.lang = pandoc.MetaString(language)
   alone["reference-section-title"] = nil
-  alone.nocite = pandoc.MetaInlines({ pandoc.Cite({ pandoc.Str("@" .. id) }, { pandoc.Citation(id, "NormalCitation") }) })
-  local result = pandoc.utils.citeproc(pandoc.Pandoc({}, pandoc.Meta(alone)))
-  return find_entry(result.blocks, "ref-" .. id)
+  local citations = pandoc.List()
+  for _, id in ipairs(ids) do
+    citations:insert(pandoc.Cite({ pandoc.Str("@" .. id) }, { pandoc.Citation(id, "NormalCitation") }))
+  end
+  alone.nocite = pandoc.MetaInlines(citations)
+  return entries_of(pandoc.utils.citeproc(pandoc.Pandoc({}, pandoc.Meta(alone))).blocks)
 end
 
 function Pandoc(doc)
   local edition = primary(pandoc.utils.stringify(doc.meta.lang or ""))
-  local languages = {}
+  local by_language, language_of = {}, {}
   for _, reference in ipairs(pandoc.utils.references(doc)) do
     local language = reference.language and pandoc.utils.stringify(reference.language) or ""
     if language ~= "" and primary(language) ~= edition then
-      languages[reference.id] = language
+      by_language[language] = by_language[language] or pandoc.List()
+      by_language[language]:insert(reference.id)
+      language_of[reference.id] = language
     end
   end
-  if next(languages) == nil then
+  if next(by_language) == nil then
     return nil
+  end
+  local formatted = {}
+  for language, ids in pairs(by_language) do
+    for id, entry in pairs(formatted_in(doc.meta, ids, language)) do
+      formatted[id] = entry
+    end
   end
   doc.blocks = doc.blocks:walk({
     Div = function(div)
       local id = div.identifier:match("^ref%-(.+)$")
-      local language = id and languages[id]
-      if not language or not div.classes:includes("csl-entry") then
+      if not id or not language_of[id] or not div.classes:includes("csl-entry") then
         return nil
       end
-      local entry = formatted_in(doc.meta, id, language)
-      if entry then
-        div.content = with_quotes(entry, edition).content
+      if formatted[id] then
+        div.content = with_quotes(formatted[id], edition).content
       end
-      div.attributes.lang = primary(language)
+      div.attributes.lang = primary(language_of[id])
       return div
     end,
   })
