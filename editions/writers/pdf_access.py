@@ -37,11 +37,22 @@ def complete_text_mappings(fonts: Iterable[Font]) -> bool:
             character = (
                 drawn.get(name) or drawn.get(name.split(".")[0]) or _from_glyph_name(name.split(".")[0])
             )
-            # Ligatures ("fi") rightly carry several characters: only empty texts and marks are confused.
-            if character and text != character and (not text or _has_mark(text) or _has_mark(character)):
+            # Ligatures ("fi") rightly carry several characters: only empty texts, marks, and a character
+            # the glyph draws only part of (SARA AM, drawn as NIKHAHIT + SARA AA) are confused. Which
+            # of those a glyph gets depends on the cluster it first appears in.
+            if (
+                character
+                and text != character
+                and (not text or _has_mark(text) or _has_mark(character) or _part_of(character, text))
+            ):
                 font.to_unicode[glyph] = character
                 changed = True
     return changed
+
+
+def _part_of(character: str, text: str) -> bool:
+    """Whether `character` is one of the characters `text` decomposes into (SARA AA in SARA AM)."""
+    return len(text) == 1 and character in unicodedata.normalize("NFKD", text)
 
 
 def _has_mark(text: str) -> bool:
