@@ -86,6 +86,48 @@ class Translation:
 
 
 @dataclass(frozen=True)
+class Contributor:
+    """Someone credited in the imprint for a part of the work other than writing it."""
+
+    name: str
+    role: str  # one of CONTRIBUTOR_ROLES
+    languages: tuple[str, ...] = ()  # the editions they worked on; () for every edition
+
+
+# The roles the imprint can name; each has a translated label in templates/shared/imprint.html.
+CONTRIBUTOR_ROLES = ("translation", "revision", "editing", "design", "layout", "photography")
+# What a report can be: a "report" has a contents page and opens each chapter on a new page; the
+# others are short and compact.
+PUBLICATION_KINDS = ("report", "brief", "call-to-action", "policy-paper")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """How a report is published: its kind, and what its imprint says beyond authors and licence."""
+
+    kind: str = "report"  # one of PUBLICATION_KINDS
+    document_number: str = ""
+    isbn_assigned: bool = False  # ISBNs are printed only once the agency has assigned them
+    funders: tuple[str, ...] = ()
+    acknowledgements: tuple[tuple[str, str], ...] = ()  # (language tag, text) pairs
+    contributors: tuple[Contributor, ...] = ()
+    contact: tuple[tuple[str, str], ...] = ()  # ("email" | "web" | "address", value) pairs
+
+    @property
+    def compact(self) -> bool:
+        """Whether the edition is laid out as a short document: no contents page, no page breaks."""
+        return self.kind != "report"
+
+    def acknowledgement(self, tag: str) -> str:
+        """The acknowledgements in language `tag`, if report.toml gives them."""
+        return dict(self.acknowledgements).get(tag, "")
+
+    def credits(self, tag: str) -> tuple[Contributor, ...]:
+        """The contributors credited in the edition in language `tag`."""
+        return tuple(c for c in self.contributors if not c.languages or tag in c.languages)
+
+
+@dataclass(frozen=True)
 class Report:
     """A publication: language-independent metadata and its translations, source language first."""
 
@@ -103,6 +145,7 @@ class Report:
     csl: Path | None = None
     release: ReleasePolicy | None = None  # None: the site's policy
     languages: tuple[str, ...] = ()  # every language report.toml names, even one that failed to load
+    publication: Publication = field(default_factory=Publication)
 
     @property
     def source(self) -> Translation:
@@ -246,12 +289,13 @@ class Artifact:
     format: str  # "pdf", "epub", "html", "cover"; "site" for the site's pages
     size: int
     sha256: str
+    variant: str = ""  # tells files of one format apart: "screen" and "print" for the two PDFs
 
     @staticmethod
-    def of(path: str, data: bytes, edition: str, fmt: str) -> Artifact:
+    def of(path: str, data: bytes, edition: str, fmt: str, variant: str = "") -> Artifact:
         """The artifact for `data` published at `path`."""
         media_type = MEDIA_TYPES.get(Path(path).suffix, "application/octet-stream")
-        return Artifact(path, media_type, edition, fmt, len(data), hashlib.sha256(data).hexdigest())
+        return Artifact(path, media_type, edition, fmt, len(data), hashlib.sha256(data).hexdigest(), variant)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from editions.check.findings import Finding, common_folder, one_line, shown_path
 from editions.check.tools import pdffonts, pdftotext, qpdf, require_pikepdf, run_tool
+from editions.i18n import parse_language
 
 if TYPE_CHECKING:
     import pikepdf
@@ -35,8 +36,10 @@ def check_pdf(path: Path, root: Path) -> list[Finding]:
 def structure_problems(path: Path) -> list[str]:
     """What a PDF lacks for assistive technology and safe reading, read with pikepdf.
 
-    Tagged (/StructTreeRoot, /MarkInfo /Marked), a language and a title the viewer shows, alternative text
-    on every figure, no embedded file, and links only to the web, to e-mail addresses or inside the document.
+    Tagged (/StructTreeRoot, /MarkInfo /Marked), a language and a title the viewer shows, pages that run
+    from right to left in a right-to-left language, alternative text on every figure, no embedded file,
+    links only to the web, to e-mail addresses or inside the document; and for a print file
+    (`…-print.pdf`) a bleed around every page's trim box, for a screen file pages cut to their trim.
     """
     require_pikepdf()
     import pikepdf
@@ -46,7 +49,12 @@ def structure_problems(path: Path) -> list[str]:
     except pikepdf.PdfError as error:
         return [f"cannot be read: {one_line(str(error).replace(f'{path}: ', ''))}"]
     with pdf:
-        return [*_catalog_problems(pdf), *_figure_problems(pdf), *_annotation_problems(pdf)]
+        return [
+            *_catalog_problems(pdf),
+            *_figure_problems(pdf),
+            *_annotation_problems(pdf),
+            *_box_problems(pdf, print_file=path.name.endswith("-print.pdf")),
+        ]
 
 
 def qpdf_check(path: Path) -> tuple[int, str]:
@@ -113,6 +121,50 @@ def _catalog_problems(pdf: pikepdf.Pdf) -> Iterator[str]:
         yield "viewers show the file name, not the title: /ViewerPreferences /DisplayDocTitle is not true"
     if "/EmbeddedFiles" in catalog.get("/Names", {}):
         yield "embeds files: the catalog's /Names has /EmbeddedFiles"
+    language = str(catalog.get("/Lang", "")).strip()
+    direction = str(catalog.get("/ViewerPreferences", {}).get("/Direction", ""))
+    if language and _right_to_left(language) and direction != "/R2L":
+        yield "a right-to-left document whose pages run left to right: no /ViewerPreferences /Direction /R2L"
+
+
+def _right_to_left(tag: str) -> bool:
+    try:
+        return parse_language(tag).direction == "rtl"
+    except ValueError:
+        return False
+
+
+def page_boxes(page: pikepdf.Page) -> dict[str, tuple[float, float, float, float]]:
+    """A page's boxes as (left, bottom, right, top); the ones it does not set default as the PDF says."""
+
+    def box(name: str, default: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+        value = page.obj.get(name)
+        if value is None:
+            return default
+        left, bottom, right, top = (float(v) for v in value)
+        return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+
+    media = box("/MediaBox", (0, 0, 0, 0))
+    crop = box("/CropBox", media)
+    bleed = box("/BleedBox", crop)
+    return {"media": media, "crop": crop, "bleed": bleed, "trim": box("/TrimBox", crop)}
+
+
+def _box_problems(pdf: pikepdf.Pdf, print_file: bool) -> Iterator[str]:
+    for number, page in enumerate(pdf.pages, start=1):
+        boxes = page_boxes(page)
+        trim, bleed, media = boxes["trim"], boxes["bleed"], boxes["media"]
+        if print_file and not (
+            bleed[0] < trim[0] and bleed[1] < trim[1] and bleed[2] > trim[2] and bleed[3] > trim[3]
+        ):
+            yield f"page {number}: a print file without bleed: the /BleedBox is not larger than the /TrimBox"
+            return
+        if not print_file and boxes["crop"] != trim:
+            yield f"page {number}: a screen file showing more than its page: the /CropBox is not the /TrimBox"
+            return
+        if not all(media[i] <= bleed[i] for i in (0, 1)) or not all(media[i] >= bleed[i] for i in (2, 3)):
+            yield f"page {number}: the /BleedBox reaches beyond the /MediaBox"
+            return
 
 
 def _figure_problems(pdf: pikepdf.Pdf) -> Iterator[str]:

@@ -72,7 +72,9 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             if report.csl is not None:
                 options += ["--csl", str(report.csl)]
         # After citeproc, so that citations inside notes are already resolved.
+        options += ["--lua-filter", str(FILTERS / "bibliography.lua")]
         options += ["--lua-filter", str(FILTERS / "footnotes.lua")]
+        options += ["--lua-filter", str(FILTERS / "typography.lua")]
 
         def run() -> bytes:
             command = [pypandoc.get_pandoc_path(), *options, f"--log={log}", "--", *inputs]

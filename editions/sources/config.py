@@ -5,15 +5,37 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from editions.errors import ConfigError, ErrorGroup, SourceError, SourceLocation
 from editions.i18n import parse_language
-from editions.model import Cover, Format, ReleasePolicy, Site
+from editions.model import (
+    CONTRIBUTOR_ROLES,
+    PUBLICATION_KINDS,
+    Contributor,
+    Cover,
+    Format,
+    Publication,
+    ReleasePolicy,
+    Site,
+)
 from editions.sources.plaintext import markup_problem
-from editions.sources.schema import DATE, TEXT, TEXTS, Check, Field, Source, Table, check, values
+from editions.sources.schema import (
+    BOOLEAN,
+    DATE,
+    TEXT,
+    TEXTS,
+    Check,
+    Field,
+    Kind,
+    Source,
+    Table,
+    check,
+    values,
+)
 from editions.sources.text import read_source
 
 _RELEASE_VALUES = ("refuse", "allow")
@@ -167,15 +189,70 @@ REPORT_SETTINGS = Table(
                     TEXT,
                     f"the {fmt.upper()} edition's ISBN or UUID",
                     f'{fmt} = "urn:isbn:9782930539014"',
-                    required=True,
                     check=lambda v: identifier_problem(v),
                 )
                 for fmt in ("pdf", "epub")
             },
-            meaning="[identifiers.<language>] with pdf and epub, for every language",
+            meaning="[identifiers.<language>] with pdf and epub; without it, a urn:uuid is derived",
             each=True,
         ),
         "release": _RELEASE,
+        "kind": Field(
+            TEXT,
+            "what is published: a full report, or a short publication without a contents page",
+            'kind = "brief"',
+            default="report",
+            check=_choice(*PUBLICATION_KINDS),
+        ),
+        "document_number": Field(
+            TEXT,
+            "the publisher's document number",
+            'document_number = "PI-2018-01"',
+            default="",
+            check=_plain,
+        ),
+        "isbn_assigned": Field(
+            BOOLEAN,
+            "whether the ISBNs under [identifiers] were assigned by the ISBN agency",
+            "isbn_assigned = true",
+            default=False,
+        ),
+        "funders": Field(TEXTS, "who funded it", 'funders = ["A foundation"]', default=[], check=_plain),
+        "acknowledgements": Field(
+            Kind(
+                "a table of a text per language",
+                lambda v: isinstance(v, dict) and all(isinstance(t, str) and t.strip() for t in v.values()),
+            ),
+            "thanks, in each language",
+            '[acknowledgements] en = "We thank …"',
+            default={},
+            check=lambda v: next(filter(None, map(markup_problem, v.values())), None),
+        ),
+        "contributors": Field(
+            Kind("a list of [[contributors]] tables", lambda v: isinstance(v, list)),
+            "who translated, revised, edited, designed or photographed, by role",
+            f'[[contributors]] name = "…", role = one of {", ".join(CONTRIBUTOR_ROLES)}, languages = ["fr"]',
+            default=[],
+            check=lambda v: next(filter(None, map(_contributor_problem, v)), None),
+        ),
+        "contact": Table(
+            {
+                "email": Field(
+                    TEXT,
+                    "an e-mail address",
+                    'email = "info@example.org"',
+                    check=lambda v: None if "@" in v else f"'{v}' is not an e-mail address",
+                ),
+                "web": Field(
+                    TEXT,
+                    "a web site",
+                    'web = "https://www.protectioninternational.org"',
+                    check=lambda v: None if v.startswith(("https://", "http://")) else "write it https://…",
+                ),
+                "address": Field(TEXT, "a postal address", 'address = "…"', check=_plain),
+            },
+            meaning="the publisher's contact details",
+        ),
     }
 )
 
@@ -266,6 +343,7 @@ class ReportSettings:
     cover: Cover
     identifiers: dict[str, dict[Format, str]]
     release: ReleasePolicy | None = None
+    publication: Publication = field(default_factory=Publication)
 
 
 def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[ConfigError]]:
@@ -284,8 +362,24 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         tag for tag in (value["source_language"], *tags) if isinstance(tag, str) and not _language(tag)
     ]
     errors += _language_problems(value["source_language"], tags, source)
-    if isinstance(value["identifiers"], dict):
-        errors += _identifier_problems(value["identifiers"], languages, source)
+    written = value["identifiers"] if isinstance(value["identifiers"], dict) else {}
+    isbns = [
+        (tag, fmt)
+        for tag, table in written.items()
+        if isinstance(table, dict)
+        for fmt, v in table.items()
+        if isinstance(v, str) and v.startswith("urn:isbn:")
+    ]
+    if isbns and value["isbn_assigned"] is not True:
+        tag, fmt = isbns[0]
+        errors.append(
+            source.error(
+                ("identifiers", tag, fmt),
+                "an ISBN is given but isbn_assigned is not true: an ISBN that was not assigned may belong to "
+                "another book; remove it (a urn:uuid is derived) or set isbn_assigned = true once it is "
+                "assigned",
+            )
+        )
     colours = value["cover"] if isinstance(value["cover"], dict) else {}
     if all(
         isinstance(colours.get(part), str) and _COLOUR.match(colours[part]) for part in ("background", "text")
@@ -306,7 +400,11 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         return None, errors
     cover = Cover(**colours)
     identifiers = {
-        tag: {Format(fmt): value["identifiers"][tag][fmt] for fmt in ("pdf", "epub")} for tag in languages
+        tag: {
+            fmt: written.get(tag, {}).get(fmt.value) or default_identifier(path.parent.name, tag, fmt)
+            for fmt in (Format.PDF, Format.EPUB)
+        }
+        for tag in languages
     }
     return ReportSettings(
         source_language=value["source_language"],
@@ -321,7 +419,47 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         cover=cover,
         identifiers=identifiers,
         release=_release(value["release"]),
+        publication=_publication(value),
     ), []
+
+
+def _publication(value: dict[str, Any]) -> Publication:
+    """The kind of publication and what its imprint carries, from report.toml's checked values."""
+    contact = value["contact"] if isinstance(value["contact"], dict) else {}
+    return Publication(
+        kind=value["kind"],
+        document_number=value["document_number"].strip(),
+        isbn_assigned=value["isbn_assigned"],
+        funders=tuple(name.strip() for name in value["funders"]),
+        acknowledgements=tuple(
+            (tag, text.strip()) for tag, text in sorted(value["acknowledgements"].items())
+        ),
+        contributors=tuple(
+            Contributor(entry["name"].strip(), entry["role"], tuple(entry.get("languages", [])))
+            for entry in value["contributors"]
+        ),
+        contact=tuple((key, str(text).strip()) for key, text in sorted(contact.items())),
+    )
+
+
+def _contributor_problem(entry: object) -> str | None:
+    """What is wrong with one [[contributors]] table, or None."""
+    if not isinstance(entry, dict) or set(entry) - {"name", "role", "languages"}:
+        return "each [[contributors]] table takes name, role and languages"
+    name, role, languages = entry.get("name"), entry.get("role"), entry.get("languages", [])
+    if not isinstance(name, str) or not name.strip():
+        return 'a contributor needs a name = "…"'
+    if role not in CONTRIBUTOR_ROLES:
+        return f"a contributor's role is one of: {', '.join(CONTRIBUTOR_ROLES)}"
+    if not isinstance(languages, list) or not all(isinstance(tag, str) for tag in languages):
+        return 'languages is a list of language tags, e.g. languages = ["fr"]'
+    return markup_problem(name)
+
+
+def default_identifier(slug: str, tag: str, fmt: Format) -> str:
+    """The identifier of an edition that report.toml does not name: a UUID derived from the report's
+    slug, language and format, so it is the same in every build and never collides with an ISBN."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'editions:{slug}/{tag}/{fmt.value}')}"
 
 
 def _list(value: object) -> list:
@@ -332,18 +470,6 @@ def _language_problems(source_language: object, tags: list, source: Source) -> l
     if source_language in tags or len(set(map(str, tags))) != len(tags):
         return [source.error(("translations",), "'translations' repeats a language or the source language")]
     return []
-
-
-def _identifier_problems(table: dict, languages: list[str], source: Source) -> list[ConfigError]:
-    """Each language needs its [identifiers.<tag>]. A table for a language the report no longer has is
-    kept without a word: an ISBN stays assigned to its edition when a translation is withdrawn."""
-    return [
-        source.error(
-            ("identifiers", tag), f"[identifiers.{tag}] is missing: add its pdf and epub identifiers"
-        )
-        for tag in languages
-        if tag not in table
-    ]
 
 
 def _report_file(

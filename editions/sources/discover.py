@@ -108,6 +108,7 @@ def load_report(folder: Path) -> tuple[Report | None, list[EditionsError]]:
         csl=settings.csl,
         release=settings.release,
         languages=(settings.source_language, *settings.translations),
+        publication=settings.publication,
     )
     return report, problems
 

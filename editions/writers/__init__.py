@@ -40,13 +40,14 @@ class EditionContext:
         """The edition's folder inside output/: `<slug>/<lang>`."""
         return Path(self.job.report.slug) / self.job.translation.language.tag
 
-    def stage(self, name: str, data: bytes, fmt: Format | str) -> Artifact:
-        """Write `data` as file `name` of this edition (e.g. "assets/edition.css") and declare it."""
+    def stage(self, name: str, data: bytes, fmt: Format | str, variant: str = "") -> Artifact:
+        """Write `data` as file `name` of this edition (e.g. "assets/edition.css") and declare it;
+        `variant` tells apart files of one format, such as the screen and print PDFs."""
         relative = self.relative_dir / name
         target = self.staging / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        return Artifact.of(relative.as_posix(), data, self.job.name, getattr(fmt, "value", fmt))
+        return Artifact.of(relative.as_posix(), data, self.job.name, getattr(fmt, "value", fmt), variant)
 
     def format_name(self, fmt: Format) -> str:
         """The file name of format `fmt` inside the edition's folder: the PDF, the EPUB, the web page."""

@@ -1,4 +1,9 @@
-"""The print edition: one tagged PDF/UA-1 file per edition, rendered by WeasyPrint."""
+"""The PDF editions: one layout by WeasyPrint, written as two tagged PDF/UA-1 files.
+
+`<slug>-<lang>.pdf` is for reading on a screen (the default download): A4 pages, images downsampled.
+`<slug>-<lang>-print.pdf` is for a print shop: 3 mm of bleed around each page, crop marks, and images
+at their full resolution.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from lxml.html import HtmlElement
 from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.pdf.fonts import Font
@@ -21,22 +27,26 @@ from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
-from editions.writers.pdf_access import complete_text_mappings, tagged_languages
+from editions.writers.pdf_access import complete_text_mappings, finish_direction, tagged_structure
+from editions.writers.pdf_variants import finish_for_print, finish_for_screen
 
 
 def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
-    """Render the edition to `<slug>-<lang>.pdf`; any WeasyPrint ERROR fails the edition."""
+    """Lay the edition out once and write its screen and print PDFs; any WeasyPrint ERROR fails it."""
     job = context.job
     templates = job.site.templates_dir
     sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
-    chapters = []
     notices = context.notices(Format.PDF)
-    for chapter in context.document.chapters:
-        section = transform.parse(chapter.html)
+    sections = [transform.parse(chapter.html) for chapter in context.document.chapters]
+    labels = caption_labels(sections)
+    chapters = []
+    for section in sections:
         transform.replace_sources(section, sources)
         transform.add_notices(section, notices, context.job.translation.language.tag)
         mark_code(section, scrollable=False)
         mark_code_lines(section)
+        number_references(section, labels)
+        mark_short_tables(section)
         chapters.append(Markup(transform.to_html(section)))
     page = templating.render(
         context.environment,
@@ -48,11 +58,23 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
     mounts = {"templates": templates, "edition": context.work, **_font_folders(context.fonts, templates)}
     fetcher = SandboxFetcher(mounts)
     try:
-        with _weasyprint_errors() as errors, tagged_languages(job.translation.language.tag):
+        direction = finish_direction(job.translation.language.direction)
+
+        def for_print(document: object, pdf: object) -> None:
+            direction(document, pdf)
+            finish_for_print(document, pdf)
+
+        def for_screen(document: object, pdf: object) -> None:
+            direction(document, pdf)
+            finish_for_screen(document, pdf)
+
+        with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
-            pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+            printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
             if complete_text_mappings(document.fonts.values()):
-                pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+                printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
+            # Last: this finisher changes the image objects it is given.
+            screen = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_screen)
     except FatalURLFetchingError as refused:  # a BaseException: it must fail this edition, nothing more
         raise RenderError(
             f"the PDF renderer was refused a file ({refused}): templates and stylesheets may use only "
@@ -66,7 +88,58 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    return (context.stage(context.format_name(Format.PDF), pdf, Format.PDF),)
+    name = context.format_name(Format.PDF)
+    return (
+        context.stage(name, screen, Format.PDF, variant="screen"),
+        context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
+    )
+
+
+def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
+    """The numbered label of each figure and table ("Figure 2", "Tabla 1"), by the ids that lead to it."""
+    labels = {}
+    for section in sections:
+        for label in section.iterfind(".//span[@class='caption-label']"):
+            text = (label.text_content() or "").rstrip(" :\u00a0\u202f")
+            for ancestor in label.iterancestors():
+                if ancestor is section:
+                    break
+                if ancestor.get("id"):
+                    labels.setdefault(ancestor.get("id"), text)
+    return labels
+
+
+def number_references(section: HtmlElement, labels: dict[str, str]) -> None:
+    """Make every link to a figure or table carry its number: a link that only names the kind
+    ("[Tabla](#tbl-cases)") becomes the label ("Tabla 1"), any other gets it in brackets
+    ("the figure below (Figure 2)")."""
+    for link in section.iterfind(".//a[@href]"):
+        label = (
+            labels.get(link.get("href", "").removeprefix("#"))
+            if link.get("href", "").startswith("#")
+            else None
+        )
+        text = " ".join(link.text_content().split())
+        if not label or not text or label in text:
+            continue
+        kind = label.rsplit(" ", 1)[0].rsplit("\u00a0", 1)[0]
+        if text.casefold() == kind.casefold():
+            for child in list(link):
+                link.remove(child)
+            link.text = label
+        else:
+            link.tail = f" ({label})" + (link.tail or "")
+
+
+# Short enough to keep on one page whole, rather than leave two rows at the foot of a page.
+SHORT_TABLE_ROWS = 8
+
+
+def mark_short_tables(section: HtmlElement) -> None:
+    """Mark tables of up to SHORT_TABLE_ROWS rows, which the stylesheet keeps in one piece."""
+    for table in section.iter("table"):
+        if len(table.findall(".//tr")) <= SHORT_TABLE_ROWS:
+            table.set("class", " ".join(filter(None, (table.get("class"), "short-table"))))
 
 
 def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import pydyf
@@ -36,11 +37,22 @@ def complete_text_mappings(fonts: Iterable[Font]) -> bool:
             character = (
                 drawn.get(name) or drawn.get(name.split(".")[0]) or _from_glyph_name(name.split(".")[0])
             )
-            # Ligatures ("fi") rightly carry several characters: only empty texts and marks are confused.
-            if character and text != character and (not text or _has_mark(text) or _has_mark(character)):
+            # Ligatures ("fi") rightly carry several characters: only empty texts, marks, and a character
+            # the glyph draws only part of (SARA AM, drawn as NIKHAHIT + SARA AA) are confused. Which
+            # of those a glyph gets depends on the cluster it first appears in.
+            if (
+                character
+                and text != character
+                and (not text or _has_mark(text) or _has_mark(character) or _part_of(character, text))
+            ):
                 font.to_unicode[glyph] = character
                 changed = True
     return changed
+
+
+def _part_of(character: str, text: str) -> bool:
+    """Whether `character` is one of the characters `text` decomposes into (SARA AA in SARA AM)."""
+    return len(text) == 1 and character in unicodedata.normalize("NFKD", text)
 
 
 def _has_mark(text: str) -> bool:
@@ -58,23 +70,33 @@ def _from_glyph_name(name: str) -> str:
 
 
 @contextmanager
-def tagged_languages(document_language: str) -> Iterator[None]:
-    """Give each passage in another language its own /Lang in the PDF's structure tree.
+def tagged_structure(document_language: str) -> Iterator[None]:
+    """Complete the PDF's structure tree: each passage in another language gets its own /Lang, and
+    each footnote is a /Note with an /ID, as PDF/UA asks.
 
     WeasyPrint 70 tags the structure of the document but writes /Lang only once, for the whole file, so
     a screen reader would read a Spanish quotation, or a section shown in its original language, with
-    the edition's voice. Its tree builder is wrapped, for the length of this one render only, to copy
-    an element's `lang` attribute onto the structure element made for it. The wrapper is removed
-    afterwards; renders never run concurrently within one process.
+    the edition's voice; and it tags a footnote as the /Span its element is. Its tree builder is
+    wrapped, for the length of this one render only, to correct the structure element made for each
+    such element. The wrapper is removed afterwards; renders never run concurrently within one process.
     """
     original = weasyprint_tags._build_box_tree
+    notes = itertools.count(1)
 
     def build(box, parent, *args):
         element = getattr(box, "element", None)
         language = element.get("lang") if element is not None and box.element_tag not in _ROOTS else None
+        note = (
+            element is not None
+            and box.element_tag == "span"
+            and "footnote" in (element.get("class") or "").split()
+        )
         for structure in original(box, parent, *args):
             if language and language != document_language:
                 structure["Lang"] = pydyf.String(language)
+            if note and structure.get("P") == parent.reference and structure.get("S") == "/Span":
+                structure["S"] = "/Note"
+                structure["ID"] = pydyf.String(f"note-{next(notes)}")
             yield structure
 
     weasyprint_tags._build_box_tree = build
@@ -82,6 +104,18 @@ def tagged_languages(document_language: str) -> Iterator[None]:
         yield
     finally:
         weasyprint_tags._build_box_tree = original
+
+
+def finish_direction(direction: str) -> Callable[[object, pydyf.PDF], None]:
+    """A finisher that tells viewers a right-to-left document's pages run from right to left, so that
+    two-page views put the first page on the right (/ViewerPreferences /Direction /R2L)."""
+
+    def finish(_document: object, pdf: pydyf.PDF) -> None:
+        if direction == "rtl":
+            preferences = pdf.catalog.setdefault("ViewerPreferences", pydyf.Dictionary())
+            preferences["Direction"] = "/R2L"
+
+    return finish
 
 
 _ROOTS = ("html", "body")
