@@ -1344,6 +1344,14 @@ def _written(root: Path) -> frozenset[str]:
     return frozenset(url.rstrip(".,;") for url in found)
 
 
+def _is_written(url: str, written: frozenset[str]) -> bool:
+    """Whether a source or template writes `url`: as it is, or as a template's fixed start followed by a
+    value (`https://creativecommons.org/licenses/{{ … }}`, the licence's deed)."""
+    return url in written or any(
+        url.startswith(address.removesuffix("{{")) for address in written if address.endswith("{{")
+    )
+
+
 def _findings(written: frozenset[str], name: str, data: bytes) -> list[str]:
     findings = []
     for label, text in _parts(name, data):
@@ -1353,7 +1361,7 @@ def _findings(written: frozenset[str], name: str, data: bytes) -> list[str]:
         if SECRET in text:
             findings.append(f"{label}: the confidential name")
         for url in _URL.findall(text):
-            if not _NAMESPACES.match(url) and url.rstrip(".,;") not in written:
+            if not _NAMESPACES.match(url) and not _is_written(url.rstrip(".,;"), written):
                 findings.append(f"{label}: the remote address {url}")
         if label.endswith((".html", ".xhtml", ".svg", ".opf", ".ncx")):
             tree = lxml_html.fromstring(text) if label.endswith(".html") else etree.fromstring(text.encode())
