@@ -133,6 +133,7 @@ class Site:
     language: str = "en"  # the language of pages that serve every language, such as output/index.html
     release: ReleasePolicy = ReleasePolicy()  # what `--release` accepts, unless a report says otherwise
     audience: str = "public"  # "internal" keeps confidential passages, marked, in its own output folder
+    base_url: str = ""  # where output/ is published, ending in "/"; "" when unknown (no absolute links)
 
     @property
     def internal(self) -> bool:
@@ -272,15 +273,28 @@ class Listing:
     partners: tuple[str, ...]
     cover_background: str
     pending: int = 0  # sections awaiting translation or revision
+    pages: tuple[tuple[str, int], ...] = ()  # (file name, page count) of each PDF the edition published
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return {**self.__dict__, "authors": list(self.authors), "partners": list(self.partners)}
+        return {
+            **self.__dict__,
+            "authors": list(self.authors),
+            "partners": list(self.partners),
+            "pages": {name: count for name, count in self.pages},
+        }
 
     @staticmethod
     def from_json(data: dict) -> Listing:
         """The listing a manifest recorded."""
-        return Listing(**{**data, "authors": tuple(data["authors"]), "partners": tuple(data["partners"])})
+        return Listing(
+            **{
+                **data,
+                "authors": tuple(data["authors"]),
+                "partners": tuple(data["partners"]),
+                "pages": tuple(sorted(data.get("pages", {}).items())),
+            }
+        )
 
 
 @dataclass(frozen=True)

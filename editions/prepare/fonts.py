@@ -140,35 +140,59 @@ def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
     return stacks
 
 
-def subset_fonts(fonts: FontSet, texts: Mapping[str, str], flavor: str) -> tuple[FontFile, ...]:
-    """Subsets, as `flavor` ("woff" or "woff2"), of the families an edition's text needs.
+def subset_fonts(
+    fonts: FontSet, texts: Mapping[str, str], flavor: str, own: str | None = None
+) -> tuple[FontFile, ...]:
+    """Subsets, as `flavor` ("woff" or "woff2"), of the families a page's text needs.
 
     `texts` holds the text in each language. A family is needed when it draws characters of a
     language that the families before it in that language's stack do not: a Thai font is shipped
     with the Thai edition and with pages that name Thai (ไทย), not with the rest of a French one.
+    Each family holds the characters it is needed for; the families of language `own` (the page's
+    language) hold every character of the page they draw, for what stylesheets add (numbers, marks).
     """
-    wanted: set[int] = set()
-    needed: set[str] = set()
+    assigned = font_assignments(fonts, texts)
+    wanted = set().union(*assigned.values()) if assigned else set()
+    if own is not None:
+        stack = fonts.stack_for(own)
+        wanted |= {ord(c) for text in texts.values() for c in text if not c.isspace()}
+        for family in (*stack.body, *stack.heading):
+            if family in assigned:
+                assigned[family] = assigned[family] | wanted
+    files = []
+    for face in fonts.faces:
+        if face.family in assigned:
+            codepoints = (assigned[face.family] | {0x20, 0xA0}) & face.characters
+            data = _subset(face.path, codepoints, flavor)
+            files.append(
+                FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
+            )
+    return tuple(files)
+
+
+def _components(codepoint: int) -> tuple[int, ...]:
+    """The characters `codepoint` decomposes into. Shapers draw some characters from their parts: Thai
+    SARA AM (ำ) is drawn as NIKHAHIT and SARA AA, and is a blank without them in the subset."""
+    parts = unicodedata.decomposition(chr(codepoint)).split()
+    return tuple(int(part, 16) for part in parts if not part.startswith("<"))
+
+
+def font_assignments(fonts: FontSet, texts: Mapping[str, str]) -> dict[str, set[int]]:
+    """The characters each family draws for `texts` (text by language): in each language's stacks, a
+    character goes to the first family that has it, as browsers and reading systems choose."""
+    assigned: dict[str, set[int]] = {}
     for tag, text in texts.items():
         characters = {ord(character) for character in text if not character.isspace()}
-        wanted |= characters
+        characters |= {part for codepoint in characters for part in _components(codepoint)}
         stack = fonts.stack_for(tag)
         for families in (stack.body, stack.heading):
             remaining = set(characters)
             for family in families:
                 covered = remaining & _family_cmap(fonts, family)
                 if covered:
-                    needed.add(family)
+                    assigned.setdefault(family, set()).update(covered)
                     remaining -= covered
-    files = []
-    for face in fonts.faces:
-        if face.family in needed:
-            codepoints = (wanted | {0x20, 0xA0}) & face.characters
-            data = _subset(face.path, codepoints, flavor)
-            files.append(
-                FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
-            )
-    return tuple(files)
+    return assigned
 
 
 def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
@@ -203,8 +227,9 @@ def _cmap(path: Path) -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
-def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
-    """@font-face rules for written font files, their URLs starting with `prefix`."""
+def font_face_css(files: tuple[FontFile, ...], prefix: str, display: str = "") -> str:
+    """@font-face rules for written font files, their URLs starting with `prefix`; `display` ("swap")
+    sets font-display, so that web pages show text at once in a fallback font on slow connections."""
     rules = []
     for file in files:
         rules.append(
@@ -212,7 +237,8 @@ def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
             f'  font-family: "{file.face.family}";\n'
             f"  font-weight: {file.face.weight};\n"
             f"  font-style: {file.face.style};\n"
-            f'  src: url("{prefix}{file.name}") format("{file.media_type.split("/")[1]}");\n'
+            + (f"  font-display: {display};\n" if display else "")
+            + f'  src: url("{prefix}{file.name}") format("{file.media_type.split("/")[1]}");\n'
             "}\n"
         )
     return "".join(rules)

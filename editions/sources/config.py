@@ -57,6 +57,7 @@ SITE_SETTINGS: dict[str, tuple[type, str | None, str]] = {
     "output": (str, "output", "where editions are published"),
     "language": (str, "en", "the language of the pages that list every language"),
     "release": (dict, "", "what --release accepts: missing and stale, each refuse or allow"),
+    "base_url": (str, "", "where the site is published, e.g. https://publications.example.org/"),
 }
 
 
@@ -96,6 +97,7 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
         language=value["language"],
         release=release_policy(value["release"], path, "[tool.editions.release]") or ReleasePolicy(),
         audience=audience,
+        base_url=value["base_url"].rstrip("/") + "/" if value["base_url"] else "",
     )
 
 
@@ -129,6 +131,14 @@ def _site_problems(settings: dict) -> list[tuple[str, str]]:
             problems.append((key, f"{key} must be {shown} ({meaning}), not {settings[key]!r}"))
         elif kind is str and key in ("name", "publisher") and (problem := markup_problem(settings[key])):
             problems.append((key, f"{key} {problem}"))
+        elif key == "base_url" and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", settings[key]):
+            problems.append(
+                (
+                    key,
+                    f"base_url must be an http(s) address such as https://example.org/, "
+                    f"not {settings[key]!r}",
+                )
+            )
     return problems
 
 

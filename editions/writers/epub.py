@@ -12,6 +12,7 @@ from markupsafe import Markup
 from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
+from editions.prepare.cover import NAME as COVER_NAME
 from editions.prepare.fonts import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, templating
 
@@ -100,11 +101,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     job, tag = context.job, context.job.translation.language.tag
     direction = job.translation.language.direction
     variables = context.template_context(Format.EPUB)
-    book.set_cover(
-        "images/cover.svg",
-        context.cover_svg.encode("utf-8"),
-        create_page=False,
-    )
+    book.set_cover(f"images/{COVER_NAME}", context.cover_image, create_page=False)
     cover = _page(
         "cover",
         "cover.xhtml",
