@@ -40,7 +40,7 @@ def alternates(base_url: str, pages: dict[str, str], default: str, here: str) ->
     depth = here.count("/")
 
     def href(path: str) -> str:
-        return absolute(base_url, path) or "../" * depth + path
+        return absolute(base_url, path) or "../" * depth + path or "./"
 
     entries = [(tag, href(path)) for tag, path in sorted(pages.items())]
     return (*entries, ("x-default", href(default)))
