@@ -41,11 +41,16 @@ class Language:
 
 @dataclass(frozen=True)
 class Cover:
-    """Colours of a report's generated cover."""
+    """What a report's generated cover shows besides its words: colours, and optional images (paths
+    inside the report's folder, SVG, PNG or JPEG)."""
 
     background: str
     text: str
     accent: str
+    logo: Path | None = None  # the publisher's logo; without one its name is set as a wordmark
+    partner_logos: tuple[Path, ...] = ()
+    photo: Path | None = None
+    photo_credit: str = ""
 
 
 @dataclass(frozen=True)

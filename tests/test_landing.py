@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import BASE_URL, REPO
+from conftest import BASE_URL, REPO, ROOTS, copy_project
 from lxml import html as lxml_html
 from PIL import Image
 
@@ -134,3 +134,35 @@ def test_cover_draws_thai_with_our_fonts_the_same_every_time(thai: tuple) -> Non
     latin = replace(latin, stacks={"": latin.stacks[""]})
     with pytest.raises(RenderError, match="cannot draw every character"):
         _cover(report, translation, latin)
+
+
+def test_cover_shows_the_logos_and_photo_report_toml_declares(tmp_path: Path) -> None:
+    root = copy_project(ROOTS / "basic", tmp_path / "project")
+    images = root / "reports" / "sample" / "images"
+    images.mkdir()
+    (images / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 90 90">'
+        '<rect width="90" height="90" fill="#ff0000"/></svg>',
+        encoding="utf-8",
+    )
+    Image.new("RGB", (800, 500), (0, 200, 0)).save(images / "photo.jpg")
+    settings = root / "reports" / "sample" / "report.toml"
+    text = settings.read_text(encoding="utf-8").replace(
+        'accent = "#f2c14e"\n',
+        'accent = "#f2c14e"\nlogo = "images/logo.svg"\nphoto = "images/photo.jpg"\n'
+        'photo_credit = "Photo: PI"\n',
+    )
+    settings.write_text(text, encoding="utf-8")
+    (report,), problems = discover_reports(root / "reports")
+    assert problems == []
+    data = _cover(report, report.source, load_fonts(REPO / "templates" / "fonts"))
+    with Image.open(io.BytesIO(data)) as image:
+        rgb = image.convert("RGB")
+        logo, photo = rgb.getpixel((145, 135)), rgb.getpixel((600, 450))
+    assert logo[0] > 200 and logo[1] < 60  # the red logo where the wordmark would be
+    assert photo[1] > 170 and photo[0] < 60  # the green photo under the rule
+    settings.write_text(text.replace("images/logo.svg", "images/missing.svg"), encoding="utf-8")
+    _, problems = discover_reports(root / "reports")
+    assert any(
+        "[cover] logo: 'images/missing.svg' is not a file of the report's folder" in str(p) for p in problems
+    )

@@ -39,15 +39,24 @@ def render_cover(
     environment: jinja2.Environment, report: Report, translation: Translation, fonts: FontSet, templates: Path
 ) -> bytes:
     """The cover of `report` in `translation`'s language, as JPEG bytes, reproducible to the byte."""
+    folder = report.root.resolve()
+
+    def image(path: Path | None) -> str:
+        # Relative to the templates' mount, where the page is laid out: ../report/<path in the report>.
+        return f"../report/{path.relative_to(folder).as_posix()}" if path else ""
+
     page = templating.render(
         environment,
         "cover/cover.html",
         report=report,
         tr=translation,
+        logo=image(report.cover.logo),
+        partner_logos=[image(path) for path in report.cover.partner_logos],
+        photo=image(report.cover.photo),
         font_faces=Markup(font_faces(fonts, templates)),
         font_stacks=Markup(fonts.css()),
     )
-    fetcher = SandboxFetcher({"templates": templates})
+    fetcher = SandboxFetcher({"templates": templates, "report": folder})
     with _missing_glyphs() as missing:
         pdf = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).write_pdf()
     if missing:

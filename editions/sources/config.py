@@ -329,6 +329,37 @@ class _Checker:
             return None
         return path
 
+    def cover_images(self, table: dict) -> dict:
+        """[cover] logo, partner_logos, photo and photo_credit: image files of the report's folder."""
+        found: dict = {"partner_logos": ()}
+        for key in ("logo", "photo"):
+            if key in table:
+                found[key] = self._cover_image(table[key], key)
+        logos = table.get("partner_logos", [])
+        if isinstance(logos, list):
+            found["partner_logos"] = tuple(
+                p for p in (self._cover_image(v, "partner_logos") for v in logos) if p
+            )
+        else:
+            self.fail(
+                "partner_logos", '[cover] partner_logos is a list of files, e.g. ["images/partner.svg"]'
+            )
+        if "photo_credit" in table:
+            credit = table["photo_credit"]
+            found["photo_credit"] = self._plain("photo_credit", credit) if isinstance(credit, str) else ""
+        return found
+
+    def _cover_image(self, value: object, key: str) -> Path | None:
+        folder = self.path.parent.resolve()
+        path = (folder / value).resolve() if isinstance(value, str) else None
+        if path is None or not path.is_relative_to(folder) or not path.is_file():
+            self.fail(key, f"[cover] {key}: {value!r} is not a file of the report's folder", table="cover")
+        elif path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+            self.fail(key, f"[cover] {key}: {value!r} must be an SVG, PNG or JPEG image", table="cover")
+        else:
+            return path
+        return None
+
     def cover(self, data: dict) -> Cover:
         table = data.get("cover")
         colours, valid = {}, True
@@ -338,7 +369,7 @@ class _Checker:
                 self.fail("cover", f'[cover] needs {part} = "#rrggbb"')
                 value, valid = "#000000", False
             colours[part] = value
-        cover = Cover(**colours)
+        cover = Cover(**colours, **self.cover_images(table if isinstance(table, dict) else {}))
         ratio = contrast(cover.background, cover.text)
         if valid and ratio < 4.5:
             self.fail(
