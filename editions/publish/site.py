@@ -122,9 +122,11 @@ def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
         for tag, text in page.texts.items():
             every_text[tag] = every_text.get(tag, "") + text
     names = {tag: i18n.parse_language(tag).name for tag in dict.fromkeys([site.language, *everyone])}
+    full, small = (subset_fonts(fonts, texts, "woff2", every_feature=False) for texts in (every_text, names))
     tiers = _Tiers(
-        full=tuple(_content_named(file) for file in subset_fonts(fonts, every_text, "woff2")),
-        names=tuple(_content_named(file) for file in subset_fonts(fonts, names, "woff2")),
+        full=tuple(_content_named(file) for file in full),
+        # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
+        names=tuple(_content_named(file) for file in small if file.face.weight == 400),
         name_characters=font_assignments(fonts, names),
     )
     files = {f"fonts/{file.name}": file.data for file in (*tiers.full, *tiers.names)}
