@@ -122,7 +122,7 @@ def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
         for tag, text in page.texts.items():
             every_text[tag] = every_text.get(tag, "") + text
     names = {tag: i18n.parse_language(tag).name for tag in dict.fromkeys([site.language, *everyone])}
-    full, small = (subset_fonts(fonts, texts, "woff2", every_feature=False) for texts in (every_text, names))
+    full, small = (subset_fonts(fonts, texts, "woff2") for texts in (every_text, names))
     tiers = _Tiers(
         full=tuple(_content_named(file) for file in full),
         # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
