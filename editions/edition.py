@@ -23,7 +23,7 @@ from editions.prepare.coverage import check_coverage
 from editions.prepare.fonts import load_fonts
 from editions.prepare.images import prepare_images
 from editions.publish.audit import extract_texts, find_leaks
-from editions.writers import EditionContext, writers
+from editions.writers import INTERNAL_MARK, EditionContext, writers
 from editions.writers.templating import make_environment
 
 Reporter = Callable[[str, str], None]
@@ -122,7 +122,14 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         fonts=fonts,
         staging=staging,
         work=work,
-        cover_image=render_cover(environment, job.report, translation, fonts, site.templates_dir),
+        cover_image=render_cover(
+            environment,
+            job.report,
+            translation,
+            fonts,
+            site.templates_dir,
+            INTERNAL_MARK if site.internal else "",
+        ),
     )
 
 

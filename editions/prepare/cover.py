@@ -36,9 +36,15 @@ _QUALITY = 88  # flat colours and text: no visible ringing, about a tenth of the
 
 
 def render_cover(
-    environment: jinja2.Environment, report: Report, translation: Translation, fonts: FontSet, templates: Path
+    environment: jinja2.Environment,
+    report: Report,
+    translation: Translation,
+    fonts: FontSet,
+    templates: Path,
+    mark: str = "",
 ) -> bytes:
-    """The cover of `report` in `translation`'s language, as JPEG bytes, reproducible to the byte."""
+    """The cover of `report` in `translation`'s language, as JPEG bytes, reproducible to the byte;
+    `mark` (an internal edition's) is printed across its top."""
     folder = report.root.resolve()
 
     def image(path: Path | None) -> str:
@@ -53,6 +59,7 @@ def render_cover(
         logo=image(report.cover.logo),
         partner_logos=[image(path) for path in report.cover.partner_logos],
         photo=image(report.cover.photo),
+        internal_mark=mark,
         font_faces=Markup(font_faces(fonts, templates)),
         font_stacks=Markup(fonts.css()),
     )
