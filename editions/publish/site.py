@@ -114,27 +114,31 @@ def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
         versions = _versions(site, [site.language, *everyone], tag)
         context = _site_context(site, reports, language, translations, path, versions)
         pages.append(_draft(site, environment, "landing/site.html", path, context))
-    # Two subsets of each face for the whole site, shared by its pages so that a browser fetches each
-    # once: one with every character the site shows, and a small one with only the names of the
-    # languages, for pages that use a script just to name its language in the switcher.
-    every_text: dict[str, str] = {}
-    for page in pages:
-        for tag, text in page.texts.items():
-            every_text[tag] = every_text.get(tag, "") + text
     names = {tag: i18n.parse_language(tag).name for tag in dict.fromkeys([site.language, *everyone])}
-    full, small = (subset_fonts(fonts, texts, "woff2") for texts in (every_text, names))
-    tiers = _Tiers(
-        full=tuple(_content_named(file) for file in full),
-        # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
-        names=tuple(_content_named(file) for file in small if file.face.weight == 400),
-        name_characters=font_assignments(fonts, names),
-    )
+    tiers = _site_fonts(fonts, pages, names)
     files = {f"fonts/{file.name}": file.data for file in (*tiers.full, *tiers.names)}
     for page in pages:
         files[page.path] = _final(page, fonts, tiers).encode("utf-8")
     for name in ("landing.css", "favicon.svg"):
         files[name] = (site.templates_dir / "landing" / name).read_bytes()
     return [(Artifact.of(path, data, "", "site"), data) for path, data in sorted(files.items())]
+
+
+def _site_fonts(fonts: FontSet, pages: list[_Page], names: dict[str, str]) -> _Tiers:
+    """Two subsets of each face for the whole site, shared by its pages so that a browser fetches each
+    once: one with every character the site shows, and a small one with only the names of the
+    languages (`names`, by tag), for pages that use a script just to name its language in the switcher."""
+    every_text: dict[str, str] = {}
+    for page in pages:
+        for tag, text in page.texts.items():
+            every_text[tag] = every_text.get(tag, "") + text
+    full, small = (subset_fonts(fonts, texts, "woff2") for texts in (every_text, names))
+    return _Tiers(
+        full=tuple(_content_named(file) for file in full),
+        # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
+        names=tuple(_content_named(file) for file in small if file.face.weight == 400),
+        name_characters=font_assignments(fonts, names),
+    )
 
 
 @dataclass(frozen=True)
