@@ -81,7 +81,7 @@ def test_repository_output_passes_every_validator(repository: Path) -> None:
     """EPUBCheck and Ace on every book, Nu and axe on every page, the PDF checks on every PDF: each run
     once over all its files, as `editions check` runs them before a release."""
     files = site_files(repository / "output")
-    assert (len(files.books), len(files.pages), len(files.pdfs)) == (14, 20, 14)
+    assert (len(files.books), len(files.pages), len(files.pdfs)) == (14, 33, 14)
     assert [str(finding) for finding in check_site(repository / "output")] == []
 
 
@@ -305,7 +305,8 @@ def test_repository_web_edition_links_languages_and_downloads(repository: Path) 
     assert page.find(".//main") is not None
     assert page.find_class("skip-link")[0].get("href") == "#main"
     switcher = [(a.get("hreflang"), a.get("href")) for a in page.find_class("languages")[0].iter("a")]
-    assert switcher == [("en", "../en/index.html"), ("fr", "index.html")]
+    assert switcher == [("fr", "index.html"), ("en", "../en/index.html")]
+    assert [a.get("aria-current") for a in page.find_class("languages")[0].iter("a")] == ["page", None]
     downloads = [a.get("href") for a in page.find_class("downloads")[0].iter("a")]
     assert downloads == ["la-lucha-fr.pdf", "la-lucha-fr.epub"]
     assert page.find(".//script") is None
