@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import errno
+import re
 import shutil
+import subprocess
 import time
 import traceback
 from collections.abc import Callable
@@ -16,12 +18,13 @@ from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten, locate
 from editions.model import Artifact, Confidential, Document, EditionResult, Job, Listing
+from editions.prepare import cover
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
 from editions.prepare.fonts import load_fonts
 from editions.prepare.images import prepare_images
 from editions.publish.audit import extract_texts, find_leaks
-from editions.writers import EditionContext, writers
+from editions.writers import INTERNAL_MARK, EditionContext, writers
 from editions.writers.templating import make_environment
 
 Reporter = Callable[[str, str], None]
@@ -40,7 +43,10 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
             folder.mkdir(parents=True)
         context = _prepare(job, staging, work, report)
         # The cover of every edition, whatever its formats: the site's pages show it.
-        artifacts = [context.stage("cover.svg", context.cover_svg.encode("utf-8"), "cover")]
+        artifacts = [
+            context.stage(cover.NAME, context.cover_image, "cover"),
+            context.stage(cover.THUMBNAIL, cover.thumbnail(context.cover_image), "cover"),
+        ]
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
@@ -52,7 +58,7 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
         return EditionResult(
             job,
             artifacts=tuple(artifacts),
-            listing=listing(job, context.document),
+            listing=listing(job, context.document, page_counts(staging, artifacts)),
             staging_dir=staging,
             seconds=time.perf_counter() - started,
         )
@@ -118,7 +124,14 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         fonts=fonts,
         staging=staging,
         work=work,
-        cover_svg=render_cover(environment, job.report, translation, fonts),
+        cover_image=render_cover(
+            environment,
+            job.report,
+            translation,
+            fonts,
+            site.templates_dir,
+            INTERNAL_MARK if site.internal else "",
+        ),
     )
 
 
@@ -136,7 +149,22 @@ def audit_edition(job: Job, document: Document, staging: Path, artifacts: list[A
         raise ErrorGroup([leak.error() for leak in leaks])
 
 
-def listing(job: Job, document: Document) -> Listing:
+def page_counts(staging: Path, artifacts: list[Artifact]) -> tuple[tuple[str, int], ...]:
+    """The number of pages of each PDF just staged, by file name, for the landing pages."""
+    counts = []
+    for artifact in artifacts:
+        if artifact.media_type == "application/pdf":
+            counts.append((Path(artifact.path).name, pdf_page_count(staging / artifact.path)))
+    return tuple(sorted(counts))
+
+
+def pdf_page_count(path: Path) -> int:
+    """How many pages poppler's pdfinfo finds in the PDF at `path` (builds need poppler already)."""
+    result = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE).group(1))
+
+
+def listing(job: Job, document: Document, pages: tuple[tuple[str, int], ...] = ()) -> Listing:
     """What the site's pages will say of this edition, from the edition itself as it is built now."""
     report, translation = job.report, job.translation
     return Listing(
@@ -151,4 +179,5 @@ def listing(job: Job, document: Document) -> Listing:
         partners=report.partners,
         cover_background=report.cover.background,
         pending=translation.pending,
+        pages=pages,
     )

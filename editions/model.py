@@ -41,11 +41,16 @@ class Language:
 
 @dataclass(frozen=True)
 class Cover:
-    """Colours of a report's generated cover."""
+    """What a report's generated cover shows besides its words: colours, and optional images (paths
+    inside the report's folder, SVG, PNG or JPEG)."""
 
     background: str
     text: str
     accent: str
+    logo: Path | None = None  # the publisher's logo; without one its name is set as a wordmark
+    partner_logos: tuple[Path, ...] = ()
+    photo: Path | None = None
+    photo_credit: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,6 +182,7 @@ class Site:
     release: ReleasePolicy = ReleasePolicy()  # what `--release` accepts, unless a report says otherwise
     audience: str = "public"  # "internal" keeps confidential passages, marked, in its own output folder
     cache_dir: Path | None = None  # where costly results are kept between builds; None keeps nothing
+    base_url: str = ""  # where output/ is published, ending in "/"; "" when unknown (no absolute links)
 
     @property
     def internal(self) -> bool:
@@ -317,15 +323,28 @@ class Listing:
     partners: tuple[str, ...]
     cover_background: str
     pending: int = 0  # sections awaiting translation or revision
+    pages: tuple[tuple[str, int], ...] = ()  # (file name, page count) of each PDF the edition published
 
     def to_json(self) -> dict[str, object]:
         """A JSON-ready dict."""
-        return {**self.__dict__, "authors": list(self.authors), "partners": list(self.partners)}
+        return {
+            **self.__dict__,
+            "authors": list(self.authors),
+            "partners": list(self.partners),
+            "pages": {name: count for name, count in self.pages},
+        }
 
     @staticmethod
     def from_json(data: dict) -> Listing:
         """The listing a manifest recorded."""
-        return Listing(**{**data, "authors": tuple(data["authors"]), "partners": tuple(data["partners"])})
+        return Listing(
+            **{
+                **data,
+                "authors": tuple(data["authors"]),
+                "partners": tuple(data["partners"]),
+                "pages": tuple(sorted(data.get("pages", {}).items())),
+            }
+        )
 
 
 @dataclass(frozen=True)

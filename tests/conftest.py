@@ -115,3 +115,17 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The languages-and-scripts project, built once for test_languages.py and test_subsets.py.
 from scripts_fixtures import drawings, scripts_project  # noqa: E402, F401
+BASE_URL = "https://publications.example.org/"
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `basic` sample with a site address (base_url), built once in every format for the session:
+    the landing-page and web-edition tests read its output folder."""
+    root = copy_project(ROOTS / "basic", tmp_path_factory.mktemp("published") / "project")
+    write_photo(root / "reports" / "sample" / "images" / "photo.jpg")
+    settings = root / "pyproject.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + f'base_url = "{BASE_URL}"\n', encoding="utf-8")
+    result = run(root, "--jobs", "2")
+    assert result.code == 0, result.output
+    return root / "output"

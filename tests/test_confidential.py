@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -305,8 +306,12 @@ def test_audit_fails_edition_where_a_marked_name_is_also_unmarked(tmp_path: Path
 
 def test_audit_needs_pdftotext_to_publish_a_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = marked_project(tmp_path / "project")
-    # A machine without poppler-utils: nothing else on the PATH is needed to build.
-    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))
+    # A machine with only poppler's pdftoppm (which draws the cover), not its pdftotext: nothing else on
+    # the PATH is needed to build.
+    tools = tmp_path / "no-tools"
+    tools.mkdir()
+    (tools / "pdftoppm").symlink_to(shutil.which("pdftoppm"))
+    monkeypatch.setenv("PATH", str(tools))
     result = run(root, "--jobs", "1", "--lang", "en", "--format", "pdf")
     assert result.code == 1, result.output
     assert "pdftotext (Debian package poppler-utils) is needed" in result.output

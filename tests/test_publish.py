@@ -38,7 +38,7 @@ def test_publish_builds_only_the_requested_formats(sample: Path) -> None:
     result = run(sample, "--lang", "fr", "--format", "epub")
     assert result.code == 0, result.output
     edition = sample / "output" / "sample" / "fr"
-    assert sorted(p.name for p in edition.iterdir()) == ["cover.svg", "sample-fr.epub"]
+    assert sorted(p.name for p in edition.iterdir()) == ["cover-small.jpg", "cover.jpg", "sample-fr.epub"]
     assert not (sample / "output" / "sample" / "en").exists()
     assert "1 of 1 editions built" in result.output
     landing = (sample / "output" / "sample" / "index.html").read_text(encoding="utf-8")

@@ -81,7 +81,7 @@ def test_repository_output_passes_every_validator(repository: Path) -> None:
     """EPUBCheck and Ace on every book, Nu and axe on every page, the PDF checks on every PDF: each run
     once over all its files, as `editions check` runs them before a release."""
     files = site_files(repository / "output")
-    assert (len(files.books), len(files.pages), len(files.pdfs)) == (14, 20, 28)  # screen and print PDFs
+    assert (len(files.books), len(files.pages), len(files.pdfs)) == (14, 33, 28)  # screen and print PDFs
     assert [str(finding) for finding in check_site(repository / "output")] == []
 
 
@@ -283,7 +283,7 @@ def test_repository_manifest_lists_every_file_with_its_checksum(repository: Path
 def test_repository_report_page_lists_every_language_and_format_with_sizes(repository: Path) -> None:
     page = lxml_html.parse(str(repository / "output" / "communities-are-hrds" / "index.html")).getroot()
     alternates = {link.get("hreflang") for link in page.iter("link") if link.get("rel") == "alternate"}
-    assert alternates == {"en", "fr", "es", "th", "ar"}
+    assert alternates == {"en", "fr", "es", "th", "ar", "x-default"}
     names = {
         section.get("lang"): section.find_class("language-name")[0].text_content()
         for section in page.find_class("language-block")
@@ -307,7 +307,8 @@ def test_repository_web_edition_links_languages_and_downloads(repository: Path) 
     assert page.find(".//main") is not None
     assert page.find_class("skip-link")[0].get("href") == "#main"
     switcher = [(a.get("hreflang"), a.get("href")) for a in page.find_class("languages")[0].iter("a")]
-    assert switcher == [("en", "../en/index.html")]
+    assert switcher == [("fr", "index.html"), ("en", "../en/index.html")]
+    assert [a.get("aria-current") for a in page.find_class("languages")[0].iter("a")] == ["page", None]
     downloads = [a.get("href") for a in page.find_class("downloads")[0].iter("a")]
     assert downloads == ["la-lucha-fr.pdf", "la-lucha-fr.epub"]
     assert page.find(".//script") is None

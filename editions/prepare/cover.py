@@ -1,44 +1,139 @@
-"""The generated cover: an SVG drawn from the report's colours and the edition's title."""
+"""The cover: one design for the EPUB, the web edition, the landing pages and the sharing image.
+
+It is laid out by WeasyPrint with our own fonts (templates/cover/cover.html) and rasterised by poppler's
+`pdftoppm`, which builds already need, then encoded as a JPEG by Pillow: the image never depends on the
+fonts of the reader's machine (the old SVG cover showed empty boxes for Thai where Noto was missing),
+and the same sources give the same bytes.
+"""
 
 from __future__ import annotations
 
-import textwrap
+import io
+import logging
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
+from PIL import Image
+from weasyprint import HTML
 
+from editions.errors import RenderError, SourceLocation
 from editions.model import Report, Translation
 from editions.prepare.fonts import FontSet
 from editions.writers import templating
+from editions.writers.fetcher import SandboxFetcher, mount_url
 
-_TITLE_WIDTH = 1000  # px of the 1200 px wide cover that text may use
+NAME = "cover.jpg"  # the cover's file name in every edition's folder
+THUMBNAIL = "cover-small.jpg"  # the same cover for lists of reports, a tenth of the bytes
+MEDIA_TYPE = "image/jpeg"
+WIDTH, HEIGHT = 1200, 1600  # pixels; the EPUB cover and the sharing image need no more
+_DPI = 96  # CSS pixels are 1/96 in: the page is exactly WIDTH × HEIGHT at this resolution
+_QUALITY = 88  # flat colours and text: no visible ringing, about a tenth of the PNG's bytes
 
 
 def render_cover(
-    environment: jinja2.Environment, report: Report, translation: Translation, fonts: FontSet
-) -> str:
-    """The cover of `report` in `translation`'s language, as SVG text, set in its language's heading stack."""
-    size = 84 if len(translation.title) < 60 else 70
-    title_lines = wrap(translation.title, size)
-    return templating.render(
+    environment: jinja2.Environment,
+    report: Report,
+    translation: Translation,
+    fonts: FontSet,
+    templates: Path,
+    mark: str = "",
+) -> bytes:
+    """The cover of `report` in `translation`'s language, as JPEG bytes, reproducible to the byte;
+    `mark` (an internal edition's) is printed across its top."""
+    folder = report.root.resolve()
+
+    def image(path: Path | None) -> str:
+        # Relative to the templates' mount, where the page is laid out: ../report/<path in the report>.
+        return f"../report/{path.relative_to(folder).as_posix()}" if path else ""
+
+    page = templating.render(
         environment,
-        "cover/cover.svg",
+        "cover/cover.html",
         report=report,
         tr=translation,
-        title_size=size,
-        title_lines=title_lines,
-        subtitle_lines=wrap(translation.subtitle, 46)[:4],
-        font_family=fonts.stack_for(translation.language.tag).css("heading"),
+        logo=image(report.cover.logo),
+        partner_logos=[image(path) for path in report.cover.partner_logos],
+        photo=image(report.cover.photo),
+        internal_mark=mark,
+        font_faces=Markup(font_faces(fonts, templates)),
+        font_stacks=Markup(fonts.css()),
+    )
+    fetcher = SandboxFetcher({"templates": templates, "report": folder})
+    with _missing_glyphs() as missing:
+        pdf = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).write_pdf()
+    if missing:
+        raise RenderError(
+            f"the cover cannot draw every character of its text ({missing[0]}); add a font for it to "
+            "templates/fonts/fonts.toml",
+            SourceLocation(translation.files[0]),
+        )
+    return _jpeg(_rasterise(pdf))
+
+
+def font_faces(fonts: FontSet, templates: Path) -> str:
+    """@font-face rules pointing at the shipped font files (WeasyPrint embeds only the glyphs used)."""
+    return "".join(
+        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
+        f'src: url("{face.path.relative_to(templates).as_posix()}"); }}\n'
+        for face in fonts.faces
     )
 
 
-def wrap(text: str, font_size: int) -> list[str]:
-    """Break `text` into lines that fit the cover; SVG cannot wrap text by itself.
+def _rasterise(pdf: bytes) -> bytes:
+    """The first page of `pdf` as PNG bytes, by poppler's pdftoppm."""
+    program = shutil.which("pdftoppm")
+    if program is None:
+        raise RenderError(
+            "pdftoppm (Debian package poppler-utils) is needed to draw covers; install it, or run "
+            "build.py once, which installs it"
+        )
+    result = subprocess.run(
+        [program, "-png", "-r", str(_DPI), "-singlefile", "-aa", "yes", "-aaVector", "yes", "-"],
+        input=pdf,
+        capture_output=True,
+        check=False,
+    )
+    if result.returncode != 0 or not result.stdout:
+        raise RenderError(f"pdftoppm could not draw the cover: {result.stderr.decode(errors='replace')}")
+    return result.stdout
 
-    The width of a line is estimated from the font size (about half an em per character), which is
-    close enough for the sans-serif fonts covers use; scripts without spaces keep whole phrases.
-    """
-    if not text:
-        return []
-    return textwrap.wrap(
-        text, width=max(12, int(_TITLE_WIDTH / (font_size * 0.55))), break_long_words=False
-    ) or [text]
+
+def _jpeg(png: bytes) -> bytes:
+    """`png` as a baseline JPEG with no metadata: the same pixels always give the same bytes."""
+    with Image.open(io.BytesIO(png)) as image:
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "JPEG", quality=_QUALITY, optimize=True, subsampling="4:2:0")
+    return buffer.getvalue()
+
+
+def thumbnail(cover: bytes) -> bytes:
+    """The cover at 360 × 480 pixels, for landing pages on slow connections."""
+    with Image.open(io.BytesIO(cover)) as image:
+        small = image.resize((WIDTH * 3 // 10, HEIGHT * 3 // 10), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        small.save(buffer, "JPEG", quality=_QUALITY, optimize=True, subsampling="4:2:0")
+    return buffer.getvalue()
+
+
+@contextmanager
+def _missing_glyphs() -> Iterator[list[str]]:
+    """WeasyPrint's warnings for characters no font draws: they would be boxes on the cover."""
+    records: list[str] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith(".notdef"):
+                records.append(record.getMessage())
+
+    handler = Handler(level=logging.WARNING)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)

@@ -183,39 +183,58 @@ def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
 
 
 def subset_fonts(
-    fonts: FontSet, texts: Mapping[str, str] | Mapping[tuple[str, str], str], flavor: str
+    fonts: FontSet,
+    texts: Mapping[str, str] | Mapping[tuple[str, str], str],
+    flavor: str,
+    own: str | None = None,
 ) -> tuple[FontFile, ...]:
-    """Subsets, as `flavor` ("woff" or "woff2"), of the families an edition's text needs.
+    """Subsets, as `flavor` ("woff" or "woff2"), of the families a page's or an edition's text needs.
 
     `texts` holds the text in each language, or in each (language, role) as `transform.language_texts`
     gives it. A family is needed when it draws characters of a language that the families before it in
     that language's stack do not: a Thai font is shipped with the Thai edition and with pages that name
-    Thai (ไทย), not with the rest of a French one; a code font only with an edition that has code.
+    Thai (ไทย), not with the rest of a French one; a code font only with an edition that has code. Each
+    family holds the characters it is needed for (a Japanese face that also draws Latin letters is not
+    sent them on an English page); the families of language `own`, the page's, hold every character of
+    the page they draw, for what stylesheets add (numbers, marks).
     """
-    wanted: set[int] = set()
-    needed: set[str] = set()
+    assigned = font_assignments(fonts, texts)
+    if own is not None:
+        every = {ord(c) for text in texts.values() for c in text if not c.isspace()}
+        stack = fonts.stack_for(own)
+        for role in ROLES:
+            for family in stack.families(role):
+                if family in assigned:
+                    assigned[family] |= every
+    files = []
+    for face in fonts.faces:
+        if face.family in assigned:
+            kept = _composed(keep_closure(assigned[face.family] | {0x20, 0xA0}), face.characters)
+            data = _subset(face, kept, flavor, fonts.cache)
+            files.append(
+                FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
+            )
+    return tuple(files)
+
+
+def font_assignments(
+    fonts: FontSet, texts: Mapping[str, str] | Mapping[tuple[str, str], str]
+) -> dict[str, set[int]]:
+    """The characters each family draws for `texts`: in each language's stack of each role, a character
+    goes to the first family that has it, as browsers and reading systems choose."""
+    assigned: dict[str, set[int]] = {}
     for key, text in texts.items():
         tag, roles = key if isinstance(key, tuple) else (key, ("body", "heading"))
         characters = {ord(character) for character in text if not character.isspace()}
-        wanted |= characters
         stack = fonts.stack_for(tag)
         for role in (roles,) if isinstance(roles, str) else roles:
             remaining = set(characters)
             for family in stack.families(role):
                 covered = remaining & _family_cmap(fonts, family)
                 if covered:
-                    needed.add(family)
+                    assigned.setdefault(family, set()).update(covered)
                     remaining -= covered
-    files = []
-    for face in fonts.faces:
-        if face.family in needed:
-            data = _subset(
-                face, _composed(keep_closure(wanted | {0x20, 0xA0}), face.characters), flavor, fonts.cache
-            )
-            files.append(
-                FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
-            )
-    return tuple(files)
+    return assigned
 
 
 def keep_closure(codepoints: set[int]) -> set[int]:
@@ -320,8 +339,9 @@ def _read_face_of(path: Path, index: int, sha256: str) -> tuple[frozenset[int], 
         return frozenset(font.getBestCmap()), weights
 
 
-def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
-    """@font-face rules for written font files, their URLs starting with `prefix`."""
+def font_face_css(files: tuple[FontFile, ...], prefix: str, display: str = "") -> str:
+    """@font-face rules for written font files, their URLs starting with `prefix`; `display="swap"` shows
+    the text at once in a fallback font on a slow connection, then in ours when it arrives."""
     rules = []
     for file in files:
         rules.append(
@@ -329,7 +349,8 @@ def font_face_css(files: tuple[FontFile, ...], prefix: str) -> str:
             f'  font-family: "{file.face.family}";\n'
             f"  font-weight: {file.face.weight};\n"
             f"  font-style: {file.face.style};\n"
-            f'  src: url("{prefix}{file.name}") format("{file.media_type.split("/")[1]}");\n'
+            + (f"  font-display: {display};\n" if display else "")
+            + f'  src: url("{prefix}{file.name}") format("{file.media_type.split("/")[1]}");\n'
             "}\n"
         )
     return "".join(rules)

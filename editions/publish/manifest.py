@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from editions import __version__
@@ -52,7 +52,14 @@ class Manifest:
         previous = self.editions.get(job.name)
         fingerprints = {**(previous.fingerprints if previous else {})}
         fingerprints.update({fmt.value: job.fingerprint for fmt in job.formats})
-        editions = {**self.editions, job.name: EditionRecord(result.listing, fingerprints)}
+        listing = result.listing
+        if previous:
+            # A PDF not rebuilt this time keeps the page count its own build recorded.
+            counts = dict(listing.pages)
+            names = {Path(path).name for path, a in files.items() if a.edition == job.name}
+            kept = {n: c for n, c in previous.listing.pages if n in names and n not in counts}
+            listing = replace(listing, pages=tuple(sorted({**counts, **kept}.items())))
+        editions = {**self.editions, job.name: EditionRecord(listing, fingerprints)}
         return Manifest(editions, files)
 
     def retired(self, names: Iterable[str]) -> Manifest:

@@ -128,6 +128,17 @@ SITE_SETTINGS = Table(
             default="en",
             check=_language,
         ),
+        "base_url": Field(
+            TEXT,
+            "where the site is published, for canonical and sharing links",
+            'base_url = "https://publications.example.org/"',
+            default="",
+            check=lambda v: (
+                None
+                if re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", v)
+                else f"must be an http(s) address such as https://example.org/, not {v!r}"
+            ),
+        ),
         "release": _RELEASE,
     }
 )
@@ -175,12 +186,26 @@ REPORT_SETTINGS = Table(
         "csl": Field(TEXT, "a citation style file, in the report's folder", 'csl = "chicago.csl"'),
         "cover": Table(
             {
-                part: Field(
-                    TEXT, f"the cover's {part} colour", f'{part} = "#22415e"', required=True, check=_colour
-                )
-                for part in ("background", "text", "accent")
+                **{
+                    part: Field(
+                        TEXT,
+                        f"the cover's {part} colour",
+                        f'{part} = "#22415e"',
+                        required=True,
+                        check=_colour,
+                    )
+                    for part in ("background", "text", "accent")
+                },
+                "logo": Field(TEXT, "the publisher's logo, SVG, PNG or JPEG", 'logo = "images/logo.svg"'),
+                "partner_logos": Field(
+                    TEXTS, "the partners' logos", 'partner_logos = ["images/partner.svg"]', default=[]
+                ),
+                "photo": Field(TEXT, "a cover photograph", 'photo = "images/cover.jpg"'),
+                "photo_credit": Field(
+                    TEXT, "who took the photograph", 'photo_credit = "…"', default="", check=_plain
+                ),
             },
-            meaning="the cover's colours",
+            meaning="the cover's colours and images",
             required=True,
         ),
         "identifiers": Table(
@@ -288,6 +313,7 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
         name=value["name"],
         publisher=value["publisher"],
         language=value["language"],
+        base_url=value["base_url"].rstrip("/") + "/" if value["base_url"] else "",
         release=_release(value["release"]) or ReleasePolicy(),
         audience=audience,
     )
@@ -396,9 +422,16 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         for key in ("bibliography", "csl")
         if value[key] is None or isinstance(value[key], str)
     }
+    images = _cover_images(path.parent, colours, source, errors)
     if errors:
         return None, errors
-    cover = Cover(**colours)
+    cover = Cover(
+        **{part: colours[part] for part in ("background", "text", "accent")},
+        logo=images.get("logo"),
+        partner_logos=tuple(images.get("partner_logos", ())),
+        photo=images.get("photo"),
+        photo_credit=colours.get("photo_credit", "").strip(),
+    )
     identifiers = {
         tag: {
             fmt: written.get(tag, {}).get(fmt.value) or default_identifier(path.parent.name, tag, fmt)
@@ -470,6 +503,31 @@ def _language_problems(source_language: object, tags: list, source: Source) -> l
     if source_language in tags or len(set(map(str, tags))) != len(tags):
         return [source.error(("translations",), "'translations' repeats a language or the source language")]
     return []
+
+
+def _cover_images(folder: Path, cover: dict, source: Source, errors: list) -> dict[str, Any]:
+    """[cover] logo, partner_logos and photo: SVG, PNG or JPEG files of the report's folder."""
+    found: dict[str, Any] = {}
+    for key in ("logo", "photo", "partner_logos"):
+        written = cover.get(key)
+        names = written if isinstance(written, list) else [written] if isinstance(written, str) else []
+        paths = []
+        for name in names:
+            path = (folder / name).resolve()
+            if not path.is_relative_to(folder.resolve()) or not path.is_file():
+                errors.append(
+                    source.error(
+                        ("cover", key), f"[cover] {key}: {name!r} is not a file of the report's folder"
+                    )
+                )
+            elif path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
+                errors.append(
+                    source.error(("cover", key), f"[cover] {key}: {name!r} must be an SVG, PNG or JPEG image")
+                )
+            else:
+                paths.append(path)
+        found[key] = tuple(paths) if key == "partner_logos" else (paths[0] if paths else None)
+    return found
 
 
 def _report_file(

@@ -32,7 +32,7 @@ class EditionContext:
     fonts: FontSet
     staging: Path  # mirrors output/: files go to staging/<slug>/<lang>/…
     work: Path  # scratch space: cleaned images, never published
-    cover_svg: str = ""  # the edition's cover, drawn once for the EPUB and the site's pages
+    cover_image: bytes = b""  # the edition's cover (JPEG), drawn once for every format and the site's pages
     done: tuple[Artifact, ...] = ()  # what the writers before this one staged
 
     @property

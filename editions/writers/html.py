@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from markupsafe import Markup
 
-from editions.model import Artifact, Format
-from editions.prepare import transform
+from editions.model import Artifact, Format, Language
+from editions.prepare import cover, transform
 from editions.prepare.code import mark_code
-from editions.prepare.fonts import font_face_css, subset_fonts
-from editions.writers import EditionContext, templating
+from editions.prepare.fonts import FontFile, FontSet, font_face_css, subset_fonts
+from editions.writers import EditionContext, downloads, sharing, templating
 from editions.writers.shared import shared_stylesheets
 
 
@@ -20,26 +18,37 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
         context.stage(f"assets/{image.name}", image.path.read_bytes(), Format.HTML)
         for image in context.document.images
     ]
-    variables = context.template_context(Format.HTML)
-    page = templating.render(
-        context.environment,
-        "web/edition.html",
-        **variables,
-        chapters=_chapters(context),
-        downloads=_downloads(context),
-        description=" ".join(transform.text_of(context.document.abstract_html).split())[:300],
-    )
+    variables = {
+        **context.template_context(Format.HTML),
+        "chapters": _chapters(context),
+        "downloads": _downloads(context),
+        "languages": _languages(context),
+        "sharing": _sharing(context),
+        "cover_image": cover.THUMBNAIL,
+        "home": _home(context),
+    }
+    draft = templating.render(context.environment, "web/edition.html", preload="", **variables)
+    tag = context.job.translation.language.tag
+    texts = transform.language_texts([transform.parse_page(draft)], tag)
+    fonts = subset_fonts(context.fonts, texts, "woff2", own=tag)
+    preload = _preload(fonts, context.fonts, tag)
+    page = templating.render(context.environment, "web/edition.html", preload=preload, **variables)
     written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
-    texts = transform.language_texts([transform.parse_page(page)], context.job.translation.language.tag)
-    fonts = subset_fonts(context.fonts, texts, "woff2")
     written += [context.stage(f"assets/fonts/{font.name}", font.data, Format.HTML) for font in fonts]
-    css = font_face_css(fonts, "fonts/") + context.fonts.css()
+    css = font_face_css(fonts, "fonts/", display="swap") + context.fonts.css()
     written.append(context.stage("assets/fonts.css", css.encode("utf-8"), Format.HTML))
     stylesheet = context.job.site.templates_dir / "web" / "edition.css"
     written.append(context.stage("assets/edition.css", stylesheet.read_bytes(), Format.HTML))
     for name, data in shared_stylesheets(context.job.site.templates_dir).items():
         written.append(context.stage(f"assets/{name}", data, Format.HTML))
     return tuple(written)
+
+
+def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:
+    """The body font's regular face, which the browser may fetch before it reads the stylesheet."""
+    family = fonts.stack_for(tag).body[0]
+    face = next((f for f in files if f.face.family == family and f.face.weight == 400), None)
+    return f"assets/fonts/{face.name}" if face and face.face.style == "normal" else ""
 
 
 def _chapters(context: EditionContext) -> list[Markup]:
@@ -58,11 +67,53 @@ def _chapters(context: EditionContext) -> list[Markup]:
 
 
 def _downloads(context: EditionContext) -> list[dict[str, object]]:
-    """Links to this language's PDF and EPUB with their sizes: built now, or published before."""
-    downloads = []
-    for fmt in (Format.PDF, Format.EPUB):
-        path = context.job.file(fmt)
-        found = next((a for a in (*context.done, *context.job.published) if a.path == path), None)
-        if found is not None:
-            downloads.append({"href": Path(path).name, "label": fmt.name, "size": found.size})
-    return downloads
+    """Links to this language's PDFs and EPUB with their sizes: built now, or published before."""
+    folder = context.relative_dir.as_posix() + "/"
+    found: dict[str, Artifact] = {}
+    for artifact in (*context.job.published, *context.done):  # what was built now wins
+        name = artifact.path.removeprefix(folder)
+        if (
+            artifact.path.startswith(folder)
+            and "/" not in name
+            and artifact.media_type in downloads.MEDIA_TYPES
+        ):
+            found[name] = artifact
+    return [
+        {"href": name, "label": downloads.label(name, a.media_type, context.gettext), "size": a.size}
+        for name, a in sorted(found.items(), key=lambda item: downloads.order(item[0], item[1].media_type))
+    ]
+
+
+def _home(context: EditionContext) -> str:
+    """The report's landing page in the edition's language (publish/site.py names it the same way)."""
+    tag = context.job.translation.language.tag
+    return "../index.html" if tag == context.job.site.language else f"../index.{tag}.html"
+
+
+def _languages(context: EditionContext) -> list[tuple[Language, str, bool]]:
+    """Every language of the report for the switcher: (language, link, whether it is this page's)."""
+    here = context.job.translation
+    return [
+        (t.language, "index.html" if t is here else f"../{t.language.tag}/index.html", t is here)
+        for t in context.job.report.translations
+    ]
+
+
+def _sharing(context: EditionContext) -> sharing.Sharing:
+    """Canonical address, alternates in every language, card with the cover, cut description."""
+    job = context.job
+    base, slug, tr = job.site.base_url, job.report.slug, job.translation
+    here = f"{slug}/{tr.language.tag}/index.html"
+    pages = {t.language.tag: f"{slug}/{t.language.tag}/" for t in job.report.translations}
+    description = transform.text_of(context.document.abstract_html) or tr.subtitle or tr.title
+    return sharing.Sharing(
+        title=tr.title,
+        description=sharing.describe(description),
+        kind="book",
+        locale=sharing.og_locale(tr.language),
+        canonical=sharing.absolute(base, f"{slug}/{tr.language.tag}/"),
+        image=sharing.absolute(base, f"{slug}/{tr.language.tag}/{cover.NAME}"),
+        image_alt=f"{context.gettext('Cover')}: {tr.title}",
+        alternates=sharing.alternates(base, pages, f"{slug}/", here),
+        favicon="../../favicon.svg",
+    )
