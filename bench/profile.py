@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile.py [--edition synthetic-1/en] [--format pdf] [--limit 25] [--save F]
 
 Builds the edition (all formats unless --format says otherwise) with --jobs 1 and --force into a scratch
-folder, from the synthetic corpus (generated first, see bench/corpus.py), and prints the functions of
+folder, from the synthetic corpus (generated first, see bench/synthetic.py), and prints the functions of
 `editions` by cumulative time, then the heaviest calls into the libraries (WeasyPrint, Pillow, fontTools
 …). The profile counts CPU time by default (`--clock wall` on a quiet machine). `--save F` keeps the raw
 profile for `python -m pstats F` or snakeviz.
@@ -106,6 +106,6 @@ def main() -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     sys.path.append(str(ROOT / "bench"))
-    import corpus
+    import synthetic as corpus
 
     main()

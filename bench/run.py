@@ -2,7 +2,7 @@
 
     python3 bench/run.py [--quick] [--repeat N] [--rows G1,G3]
 
-It generates the synthetic corpus (bench/corpus.py), then times `editions build` in a subprocess, into a
+It generates the synthetic corpus (bench/synthetic.py), then times `editions build` in a subprocess, into a
 fresh scratch folder, against the raw tools (bench/raw.py) or against itself, the two sides of each pair
 run one after the other and in turns. Each ratio is printed with its min and max over the repeats: on a
 shared or loaded machine single numbers mean little. `--quick` uses a corpus a quarter of the size and one
@@ -407,9 +407,9 @@ if __name__ == "__main__":
 
     ensure_environment("build")  # re-runs this script inside .venv, set up if need be
     sys.path.insert(0, str(ROOT / "bench"))
-    import corpus
     import measure
     import page
     import raw
+    import synthetic as corpus
 
     main()

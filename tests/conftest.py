@@ -115,6 +115,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # The languages-and-scripts project, built once for test_languages.py and test_subsets.py.
 from scripts_fixtures import drawings, scripts_project  # noqa: E402, F401
+
 BASE_URL = "https://publications.example.org/"
 
 

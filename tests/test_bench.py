@@ -13,7 +13,7 @@ from editions.cli.main import main
 # Appended, not prepended: bench/profile.py must not shadow the standard library's profile module.
 sys.path.append(str(Path(__file__).resolve().parent.parent / "bench"))
 
-import corpus  # bench/ is a folder of scripts, not a package
+import synthetic as corpus  # bench/ is a folder of scripts, not a package
 
 
 def _files(root: Path) -> dict[str, bytes]:
