@@ -23,6 +23,7 @@ from weasyprint import HTML
 
 from editions.errors import RenderError, SourceLocation
 from editions.model import Report, Translation
+from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import FontSet
 from editions.writers import templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
@@ -46,6 +47,7 @@ def render_cover(
     """The cover of `report` in `translation`'s language, as JPEG bytes, reproducible to the byte;
     `mark` (an internal edition's) is printed across its top."""
     folder = report.root.resolve()
+    faces = faces_for(fonts, {translation.language.tag})
 
     def image(path: Path | None) -> str:
         # Relative to the templates' mount, where the page is laid out: ../report/<path in the report>.
@@ -60,10 +62,10 @@ def render_cover(
         partner_logos=[image(path) for path in report.cover.partner_logos],
         photo=image(report.cover.photo),
         internal_mark=mark,
-        font_faces=Markup(font_faces(fonts, templates)),
+        font_faces=Markup(font_face_rules(faces, templates)),
         font_stacks=Markup(fonts.css()),
     )
-    fetcher = SandboxFetcher({"templates": templates, "report": folder})
+    fetcher = SandboxFetcher({"templates": templates, "report": folder, **font_mounts(faces, templates)})
     with _missing_glyphs() as missing:
         pdf = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).write_pdf()
     if missing:
@@ -73,15 +75,6 @@ def render_cover(
             SourceLocation(translation.files[0]),
         )
     return _jpeg(_rasterise(pdf))
-
-
-def font_faces(fonts: FontSet, templates: Path) -> str:
-    """@font-face rules pointing at the shipped font files (WeasyPrint embeds only the glyphs used)."""
-    return "".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
-        f'src: url("{face.path.relative_to(templates).as_posix()}"); }}\n'
-        for face in fonts.faces
-    )
 
 
 def _rasterise(pdf: bytes) -> bytes:

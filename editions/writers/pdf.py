@@ -7,8 +7,6 @@ at their full resolution.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,6 +22,7 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Format
 from editions.prepare import transform
 from editions.prepare.code import mark_code, mark_code_lines
+from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
@@ -48,14 +47,15 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         number_references(section, labels)
         mark_short_tables(section)
         chapters.append(Markup(transform.to_html(section)))
+    faces = _used_faces(context)
     page = templating.render(
         context.environment,
         "print/book.html",
         **context.template_context(Format.PDF),
         chapters=chapters,
-        font_faces=Markup(_font_faces(_used_faces(context), templates)),
+        font_faces=Markup(font_face_rules(faces, templates)),
     )
-    mounts = {"templates": templates, "edition": context.work, **_font_folders(context.fonts, templates)}
+    mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
     fetcher = SandboxFetcher(mounts)
     try:
         direction = finish_direction(job.translation.language.direction)
@@ -155,53 +155,15 @@ def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:
 
 
 def _used_faces(context: EditionContext) -> tuple[Face, ...]:
-    """The faces of the stacks of the languages this edition holds (its own, and any passage marked in
-    another), with the default stack's. WeasyPrint loads every face it is given, and a CJK face costs half
-    a second even in a French PDF that never uses it."""
+    """The faces of the languages this edition holds: its own, and any passage marked in another."""
     document, tag = context.document, context.job.translation.language.tag
     roots = (
         transform.parse(f"<div>{html}</div>")
         for html in (document.abstract_html, *(chapter.html for chapter in document.chapters))
     )
-    languages = {"", tag, *(language for language, _ in transform.language_texts(roots, tag))}
-    stacks = [context.fonts.stack_for(language) for language in languages]
-    families = {
-        family
-        for stack in stacks
-        for value in (getattr(stack, field.name) for field in dataclasses.fields(stack))
-        if isinstance(value, tuple)
-        for family in value
-    }
-    return tuple(face for face in context.fonts.faces if face.family in families)
-
-
-def _font_faces(faces: tuple[Face, ...], templates: Path) -> str:
-    """@font-face rules pointing at the shipped font files; WeasyPrint embeds only the glyphs used."""
-    return "".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; font-style: {face.style}; '
-        f'src: url("{_font_url(face, templates)}"); }}\n'
-        for face in faces
+    return faces_for(
+        context.fonts, {tag, *(language for language, _ in transform.language_texts(roots, tag))}
     )
-
-
-def _font_url(face: Face, templates: Path) -> str:
-    """A face's URL, relative to the templates' (the page's base): a shipped file, or one in the mount of a
-    packaged font's folder beside them (a relative URL, as the page audit accepts no other in CSS)."""
-    if face.path.is_relative_to(templates):
-        return face.path.relative_to(templates).as_posix()
-    return f"../{_font_mount(face.path.parent)}/{face.path.name}"
-
-
-def _font_folders(fonts: FontSet, templates: Path) -> dict[str, Path]:
-    """The folders of faces from system packages (see font_sources), each mounted on its own."""
-    folders = {face.path.parent for face in fonts.faces if not face.path.is_relative_to(templates)}
-    return {_font_mount(folder): folder for folder in folders}
-
-
-def _font_mount(folder: Path) -> str:
-    # Named after the folder's own name, not its place: WeasyPrint derives internal names from URLs, and
-    # the PDF must be the same on every machine, whatever the home or cache folder.
-    return "fonts-" + hashlib.sha256(folder.name.encode()).hexdigest()[:12]
 
 
 @contextmanager
