@@ -10,8 +10,10 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from editions.errors import ErrorGroup
+from editions.prepare.fonts import load_fonts
 from editions.sources.config import contrast, identifier_problem, load_report_settings, load_site
 from editions.sources.discover import read_front_matter
 from editions.sources.schema import INTEGER, TEXT, TEXTS, Field, Source, Table, check
@@ -135,3 +137,25 @@ def test_config_schema_checks_values_after_types(tmp_path: Path) -> None:
     source = Source(tmp_path / "x.toml", ('name = "LOUD"',))
     assert [error.message for error in check({"name": "LOUD"}, table, source)] == ["'name': shouts"]
     assert check({"name": "quiet"}, table, source) == []
+
+
+def test_config_fonts_toml_problems_are_all_located_at_their_lines(tmp_path: Path) -> None:
+    """fonts.toml is checked by the same schema as the other settings: every problem, each at its line."""
+    shipped = (REPO / "templates" / "fonts" / "fonts.toml").read_text(encoding="utf-8")
+    lines = shipped.splitlines()
+    emphasis = next(n for n, line in enumerate(lines) if line.startswith("emphasis"))
+    lines[emphasis] = 'emphasis = "oblique"'
+    faces = [n for n, line in enumerate(lines) if line == "[[face]]"]
+    lines[faces[1] + 1] = lines[faces[1] + 1].replace("family", "famly")
+    lines.insert(faces[2] + 1, 'weight = "bold"')
+    (tmp_path / "fonts.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ErrorGroup) as raised:
+        load_fonts(tmp_path)
+    messages = [error.render(tmp_path) for error in raised.value.errors]
+    assert any(m.startswith(f"fonts.toml:{emphasis + 1}: error: ") and "oblique" in m for m in messages)
+    assert any(
+        m.startswith(f"fonts.toml:{faces[1] + 2}: error: ") and "did you mean 'family'" in m for m in messages
+    )
+    assert any(
+        m.startswith(f"fonts.toml:{faces[2] + 2}: error: ") and "weight must be" in m for m in messages
+    )

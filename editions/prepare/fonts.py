@@ -15,9 +15,10 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from editions.cache import Cache, file_digest
-from editions.errors import ConfigError, SourceLocation
+from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.i18n.tags import lang_selectors, lookup_tags
 from editions.prepare.font_sources import face_path, file_sha256
+from editions.prepare.fonts_schema import font_settings_problems
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,11 @@ def load_fonts(fonts_dir: Path) -> FontSet:
     """Read fonts.toml in the templates' fonts folder."""
     settings = fonts_dir / "fonts.toml"
     try:
-        data = tomllib.loads(settings.read_text(encoding="utf-8"))
+        text = settings.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+        problems = font_settings_problems(data, settings, text)
+        if problems:
+            raise ErrorGroup(problems)
         faces = tuple(_face(entry, face_path(fonts_dir, entry, settings)) for entry in data["face"])
         stacks = _stacks(data["stacks"], settings)
         known = {face.family for face in faces}
