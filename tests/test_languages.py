@@ -122,10 +122,15 @@ def test_chapter_with_bom_crlf_and_nfd_keeps_its_heading(scripts_project: Script
     assert "\ufeff" not in page
 
 
+def _screen_pdf(folder: Path) -> Path:
+    """The edition's screen PDF, the one readers download (the print file has bleed and crop marks)."""
+    return next(path for path in folder.glob("*.pdf") if not path.stem.endswith("-print"))
+
+
 def test_code_has_its_own_font_and_wraps_in_the_pdf(scripts_project: ScriptsProject) -> None:
     """Code is set in the code face (never a font of this machine), and a long line wraps in the page
     with its continuation indented behind the mark."""
-    pdf = next(scripts_project.edition("sw").glob("*.pdf"))
+    pdf = _screen_pdf(scripts_project.edition("sw"))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "Noto-Sans-Mono" in fonts
     words = _words(pdf)
@@ -148,7 +153,7 @@ def test_code_is_left_to_right_inside_arabic(drawings: list) -> None:
 
 def test_thai_pdf_is_not_stretched_into_holes(scripts_project: ScriptsProject) -> None:
     """Thai lines are not justified by stretching their rare spaces: no space wider than 2 mm."""
-    words = _words(next(scripts_project.edition("th").glob("*.pdf")))
+    words = _words(_screen_pdf(scripts_project.edition("th")))
     # Between two Thai words of a line; pdftotext makes words of some lone Thai marks: left out.
     thai = re.compile(r"[\u0e01-\u0e2e]{2}")
     gaps = [

@@ -179,7 +179,9 @@ def test_print_identifiers_are_derived_uuids_unless_an_isbn_is_assigned(
         encoding="utf-8",
     )
     messages = [error.render() for error in load_report_settings(toml)[1]]
-    assert any("report.toml:6: error: 'kind' must be one of report, brief" in m for m in messages), messages
+    assert any("report.toml:6: error: 'kind': 'leaflet' is none of: report, brief" in m for m in messages), (
+        messages
+    )
     assert any("isbn_assigned is not true" in m for m in messages), messages
 
 
