@@ -68,7 +68,8 @@ class Row:
             ratio = "not run"
         else:
             low, high = min(self.ratios), max(self.ratios)
-            ratio = f"{statistics.median(self.ratios):.3g}× ({low:.3g}–{high:.3g}, n={len(self.ratios)})"
+            # Four digits: a ratio of 1.0003 must not print as "1×" beside "NOT met".
+            ratio = f"{statistics.median(self.ratios):.4g}× ({low:.4g}–{high:.4g}, n={len(self.ratios)})"
         return self.goal_id, self.measure, ratio, self.goal, self.verdict()
 
 
@@ -302,7 +303,7 @@ def measure_g5_g6(bench: Bench, rows: dict[str, Row], memory: dict[str, list[flo
         + f"; {_mib('weasyprint', weasy_peaks)}"
     )
     rows["G6b"].ratios = [sizes["ours"] / sizes["weasyprint"]]
-    rows["G6b"].note = f"ours {sizes['ours'] / 1e6:.2f} MB, weasyprint {sizes['weasyprint'] / 1e6:.2f} MB"
+    rows["G6b"].note = f"ours {sizes['ours']:,} bytes, weasyprint {sizes['weasyprint']:,} bytes"
     shutil.rmtree(saved)
 
 
