@@ -26,7 +26,12 @@ from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mou
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
-from editions.writers.pdf_access import complete_text_mappings, finish_direction, tagged_structure
+from editions.writers.pdf_access import (
+    complete_text_mappings,
+    finish_direction,
+    logical_text,
+    tagged_structure,
+)
 from editions.writers.pdf_variants import finish_for_print, finish_for_screen
 
 
@@ -68,7 +73,7 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
             direction(document, pdf)
             finish_for_screen(document, pdf)
 
-        with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag):
+        with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
             if complete_text_mappings(document.fonts.values()):

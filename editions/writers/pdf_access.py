@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import pydyf
 from fontTools.ttLib import TTFont
+from weasyprint.draw import text as weasyprint_text
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.pdf.fonts import Font
 
@@ -67,6 +68,56 @@ def _from_glyph_name(name: str) -> str:
         except ValueError:
             return ""
     return ""
+
+
+@contextmanager
+def logical_text() -> Iterator[None]:
+    """Give each line of Indic, Myanmar or Khmer text its logical text (/ActualText), as PDF/UA asks
+    for text whose glyphs do not map to it in order.
+
+    Those scripts draw some vowels before the consonant they follow (Devanagari ि, Myanmar ေ, Khmer េ)
+    and stack subscript consonants (Khmer ្): the glyphs are in visual order, and a glyph may stand for
+    a whole cluster or for none of it, so no ToUnicode map can give the words back ("अ धकारों" for
+    "अधिकारों"). A marked-content span with /ActualText carries the line's text as written, which is
+    what search, copy and screen readers then get. WeasyPrint's line drawing is wrapped, for the length
+    of this one render only; renders never run concurrently within one process.
+    """
+    original = weasyprint_text.draw_first_line
+
+    def draw(stream, textbox, *args):
+        text = textbox.text
+        if not any(_reordered(character) for character in text):
+            return original(stream, textbox, *args)
+        stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+        try:
+            return original(stream, textbox, *args)
+        finally:
+            stream.end_marked_content()
+
+    weasyprint_text.draw_first_line = draw
+    try:
+        yield
+    finally:
+        weasyprint_text.draw_first_line = original
+
+
+def _reordered(character: str) -> bool:
+    """Whether a character belongs to a script whose glyphs may not follow its text's order."""
+    codepoint = ord(character)
+    return any(start <= codepoint <= end for start, end in _REORDERED)
+
+
+# Devanagari to Sinhala, Myanmar, Khmer, Khmer symbols, Myanmar extended B and A. Thai and Lao keep one
+# glyph per character (complete_text_mappings corrects their marks); Arabic and Hebrew are left to the
+# viewer's bidirectional algorithm.
+_REORDERED = (
+    (0x0900, 0x0DFF),
+    (0x1000, 0x109F),
+    (0x1780, 0x17FF),
+    (0x19E0, 0x19FF),
+    (0xA9E0, 0xA9FF),
+    (0xAA60, 0xAA7F),
+)
 
 
 @contextmanager
