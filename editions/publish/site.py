@@ -136,7 +136,7 @@ def _site_fonts(fonts: FontSet, pages: list[_Page], names: dict[str, str]) -> _T
     return _Tiers(
         full=tuple(_content_named(file) for file in full),
         # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
-        names=tuple(_content_named(file) for file in small if file.face.weight == 400),
+        names=tuple(_content_named(file) for file in small if file.face.weight == "400"),
         name_characters=font_assignments(fonts, names),
     )
 
@@ -273,7 +273,7 @@ def _content_named(file: FontFile) -> FontFile:
 def _preload(written: tuple[FontFile, ...], fonts: FontSet, language: Language, up: str) -> str:
     """The regular face of the page's first font, which the browser may fetch before the stylesheet."""
     family = fonts.stack_for(language.tag).heading[0]
-    face = next((f for f in written if f.face.family == family and f.face.weight == 400), None)
+    face = next((f for f in written if f.face.family == family and f.face.weight == "400"), None)
     return f"{up}fonts/{face.name}" if face else ""
 
 

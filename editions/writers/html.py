@@ -47,7 +47,7 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
 def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:
     """The body font's regular face, which the browser may fetch before it reads the stylesheet."""
     family = fonts.stack_for(tag).body[0]
-    face = next((f for f in files if f.face.family == family and f.face.weight == 400), None)
+    face = next((f for f in files if f.face.family == family and f.face.weight == "400"), None)
     return f"assets/fonts/{face.name}" if face and face.face.style == "normal" else ""
 
 
