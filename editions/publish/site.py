@@ -132,7 +132,8 @@ def _site_fonts(fonts: FontSet, pages: list[_Page], names: dict[str, str]) -> _T
     for page in pages:
         for tag, text in page.texts.items():
             every_text[tag] = every_text.get(tag, "") + text
-    full, small = (subset_fonts(fonts, texts, "woff2") for texts in (every_text, names))
+    full = subset_fonts(fonts, every_text, "woff2")
+    small = subset_fonts(fonts, names, "woff2", names=names)
     return _Tiers(
         full=tuple(_content_named(file) for file in full),
         # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
