@@ -42,16 +42,22 @@ def test_landing_lists_every_file_with_its_size_pages_and_checksum(published: Pa
         block = page.get_element_by_id(tag)
         items = [li for li in block.find_class("downloads")[0] if li.find("a") is not None]
         hrefs = [li.find("a").get("href") for li in items]
-        assert hrefs == [f"{tag}/index.html", f"{tag}/sample-{tag}.pdf", f"{tag}/sample-{tag}.epub"]
+        assert hrefs == [
+            f"{tag}/index.html",
+            f"{tag}/sample-{tag}.pdf",
+            f"{tag}/sample-{tag}-print.pdf",
+            f"{tag}/sample-{tag}.epub",
+        ]
         for li in items[1:]:
             path = f"sample/{li.find('a').get('href')}"
             digest = hashlib.sha256((published / path).read_bytes()).hexdigest()
             # The checksum is text in the page, ready to select and copy: no script, no image.
             assert li.xpath(".//code/text()") == [digest] == [manifest[path]["sha256"]]
-        pdf = published / "sample" / tag / f"sample-{tag}.pdf"
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
-        assert re.search(rf"\b{pages} pages\b", items[1].text_content())
+        for item, name in ((items[1], f"sample-{tag}.pdf"), (items[2], f"sample-{tag}-print.pdf")):
+            pdf = published / "sample" / tag / name
+            info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+            pages = int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+            assert re.search(rf"\b{pages} pages\b", item.text_content())
         cover = block.find_class("block-cover")[0].get("src")
         assert cover == f"{tag}/cover-small.jpg" and (published / "sample" / cover).is_file()
 
@@ -64,7 +70,12 @@ def test_landing_pages_speak_every_language_they_list(published: Path) -> None:
     assert (english.get("lang"), french.get("lang")) == ("en", "fr")
     assert french.find_class("site-header")[0].find("a").text_content() == "Toutes les publications"
     labels = [a.text_content() for a in french.get_element_by_id("fr").find_class("downloads")[0].iter("a")]
-    assert labels == ["Lire en ligne", "Télécharger le PDF", "Télécharger l’EPUB"]
+    assert labels == [
+        "Lire en ligne",
+        "Télécharger le PDF",
+        "Télécharger le PDF pour l’imprimeur (fonds perdus et traits de coupe)",
+        "Télécharger l’EPUB",
+    ]
     # The page's own language comes first, and the switcher says which page this is.
     assert [s.get("id") for s in french.find_class("language-block")] == ["fr", "en"]
     current = french.xpath('//nav[@class="page-languages"]//a[@aria-current="page"]')

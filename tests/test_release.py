@@ -59,7 +59,7 @@ def test_release_parts_built_apart_assemble_into_the_same_bytes(sample: Path, tm
     assert {"index.html", "sample/index.html", "manifest.json", "SHA256SUMS"} <= set(merged)
     checked = command(sample, "check", str(site))  # what the release runs before anything is published
     assert checked.code == 0, checked.output
-    assert "checked 2 EPUBs, 4 HTML pages and 2 PDFs" in checked.output
+    assert "checked 2 EPUBs, 6 HTML pages and 4 PDFs" in checked.output
 
     after = _plan(sample)
     assert all(edition["current"] for edition in after["editions"])

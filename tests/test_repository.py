@@ -294,10 +294,11 @@ def test_repository_report_page_lists_every_language_and_format_with_sizes(repos
         assert links == [
             f"{tag}/index.html",
             f"{tag}/communities-are-hrds-{tag}.pdf",
+            f"{tag}/communities-are-hrds-{tag}-print.pdf",
             f"{tag}/communities-are-hrds-{tag}.epub",
         ]
     sizes = [size.text_content() for size in page.find_class("size")]
-    assert len(sizes) == 10 and all(re.search(r"\d", size) for size in sizes)
+    assert len(sizes) == 15 and all(re.search(r"\d", size) for size in sizes)
     assert any("ko" in size for size in sizes)  # French writes kilobytes "ko"
 
 
@@ -310,5 +311,5 @@ def test_repository_web_edition_links_languages_and_downloads(repository: Path) 
     assert switcher == [("fr", "index.html"), ("en", "../en/index.html")]
     assert [a.get("aria-current") for a in page.find_class("languages")[0].iter("a")] == ["page", None]
     downloads = [a.get("href") for a in page.find_class("downloads")[0].iter("a")]
-    assert downloads == ["la-lucha-fr.pdf", "la-lucha-fr.epub"]
+    assert downloads == ["la-lucha-fr.pdf", "la-lucha-fr-print.pdf", "la-lucha-fr.epub"]
     assert page.find(".//script") is None

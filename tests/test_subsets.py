@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+from pathlib import Path
 
 from conftest import REPO
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
+from editions.check.tools import chromium
 from editions.prepare.fonts import keep_closure, load_fonts, subset_fonts
 
 
@@ -44,3 +47,38 @@ def test_subsets_draw_like_the_full_fonts(drawings: list) -> None:
             ):
                 different.append(drawing.name)
     assert different == []
+
+
+def test_a_language_named_in_another_script_is_a_few_letters_drawn_like_the_full_font(tmp_path: Path) -> None:
+    """An Arabic page that names Thai (ไทย) ships a few kilobytes of Thai, which Chromium draws as it
+    draws the full font: the autohinter's reference letters stay in the subset."""
+    fonts = load_fonts(REPO / "templates" / "fonts")
+    texts = {("ar", "body"): "العربية", ("th", "body"): "ไทย"}
+    shipped = subset_fonts(fonts, texts, "woff2", own="ar", names={"ar": "العربية", "th": "ไทย"})
+    thai = {font.face.path.stem: font for font in shipped if "Thai" in font.name}
+    assert set(thai) == {"NotoSerifThai-Regular", "NotoSerifThai-Bold"}
+    assert all(len(font.data) < 8_000 for font in thai.values())
+    lines = "".join(
+        f'<p lang="th" style="font: {weight} {size}px Thai">ไทย</p>'
+        for weight in (400, 700)
+        for size in (16, 40, 90)
+    )
+    drawn = []
+    for kind in ("shipped", "full"):
+        rules = ""
+        for stem, font in thai.items():
+            name = f"{stem}.woff2" if kind == "shipped" else f"{stem}.ttf"
+            data = font.data if kind == "shipped" else font.face.path.read_bytes()
+            (tmp_path / name).write_bytes(data)
+            weight = font.face.weight
+            rules += f'@font-face {{ font-family: Thai; font-weight: {weight}; src: url("{name}"); }}'
+        page = tmp_path / f"{kind}.html"
+        page.write_text(f"<style>{rules}</style><body style='margin: 0'>{lines}</body>", encoding="utf-8")
+        png = tmp_path / f"{kind}.png"
+        subprocess.run(
+            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={png}",
+             "--window-size=500,900", "--virtual-time-budget=3000", page.as_uri()],
+            capture_output=True, check=True, timeout=120,
+        )  # fmt: skip
+        drawn.append(Image.open(png).convert("RGB"))
+    assert drawn[0].getbbox() and ImageChops.difference(*drawn).getbbox() is None

@@ -42,7 +42,11 @@ def test_web_edition_marks_its_language_and_shares_its_cover(published: Path) ->
     assert (published / image.removeprefix(BASE_URL)).read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
     assert (published / "sample" / "fr" / page.xpath('//link[@rel="icon"]/@href')[0]).resolve().is_file()
     labels = [a.text_content() for a in page.find_class("downloads")[0].iter("a")]
-    assert [label.split(" (")[0] for label in labels] == ["Télécharger le PDF", "Télécharger l’EPUB"]
+    assert [label.split(" (")[0] for label in labels] == [
+        "Télécharger le PDF",
+        "Télécharger le PDF pour l’imprimeur",
+        "Télécharger l’EPUB",
+    ]
 
 
 def test_web_description_is_cut_at_a_word() -> None:

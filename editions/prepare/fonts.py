@@ -192,6 +192,7 @@ def subset_fonts(
     texts: Mapping[str, str] | Mapping[tuple[str, str], str],
     flavor: str,
     own: str | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> tuple[FontFile, ...]:
     """Subsets, as `flavor` ("woff" or "woff2"), of the families a page's or an edition's text needs.
 
@@ -201,11 +202,16 @@ def subset_fonts(
     Thai (ไทย), not with the rest of a French one; a code font only with an edition that has code. Each
     family holds the characters it is needed for (a Japanese face that also draws Latin letters is not
     sent them on an English page); the families of language `own`, the page's, hold every character of
-    the page they draw, for what stylesheets add (numbers, marks).
+    the page they draw, and the digits and full stop of list markers, for what stylesheets add.
+
+    `names` holds the names of the languages the page links to, by tag (a switcher's "ไทย"): a family
+    that draws only those keeps only their letters and what shapers need for them, not its script's
+    whole block (keep_closure), so that an Arabic page does not fetch a Thai font to name Thai.
     """
     assigned = font_assignments(fonts, texts)
+    named = font_assignments(fonts, names) if names else {}
     if own is not None:
-        every = {ord(c) for text in texts.values() for c in text if not c.isspace()}
+        every = {ord(c) for text in texts.values() for c in text if not c.isspace()} | _DRAWN_BY_STYLESHEETS
         stack = fonts.stack_for(own)
         for role in ROLES:
             for family in stack.families(role):
@@ -214,7 +220,9 @@ def subset_fonts(
     files = []
     for face in fonts.faces:
         if face.family in assigned:
-            kept = _composed(keep_closure(assigned[face.family] | {0x20, 0xA0}), face.characters)
+            characters = assigned[face.family]
+            whole = not characters <= named.get(face.family, set())
+            kept = _composed(keep_closure(characters | {0x20, 0xA0}, whole_blocks=whole), face.characters)
             data = _subset(face, kept, flavor, fonts.cache)
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
@@ -242,7 +250,7 @@ def font_assignments(
     return assigned
 
 
-def keep_closure(codepoints: set[int]) -> set[int]:
+def keep_closure(codepoints: set[int], whole_blocks: bool = True) -> set[int]:
     """`codepoints` and every character a browser may draw for them.
 
     Browsers normalise text and split characters into their canonical and compatibility
@@ -254,13 +262,20 @@ def keep_closure(codepoints: set[int]) -> set[int]:
     dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
     joining forms with; without it the same word is placed a fraction of a pixel elsewhere. Each case
     was found by drawing subsets and full fonts in Chromium (tests/test_subsets.py).
+
+    `whole_blocks=False` is for a few letters that only name a language (ไทย in a switcher): a block
+    whose hinting references are known keeps those instead of all its characters.
     """
     closure = set(codepoints) | _DRAWN_BY_BROWSERS
     if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
         closure.add(0x0640)
     for start, end in _WHOLE_BLOCKS:
         if any(start <= codepoint <= end for codepoint in codepoints):
-            closure |= set(range(start, end + 1))
+            references = _HINTING_REFERENCES.get((start, end))
+            if whole_blocks or references is None:
+                closure |= set(range(start, end + 1))
+            else:
+                closure |= set(map(ord, references))
     pending = list(closure)
     while pending:
         character = chr(pending.pop())
@@ -295,9 +310,18 @@ def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
 _DRAWN_BY_BROWSERS = frozenset(
     {0x002D, 0x00AD, 0x2010, 0x2011, 0x25CC, 0x200B, 0x200C, 0x200D, 0x2060, 0x2026}
 )
+# What a stylesheet draws with the page's own fonts without its text holding it: the numbers of an
+# ordered list's markers ("3." after chapters 1 and 2, whose text has no 3).
+_DRAWN_BY_STYLESHEETS = frozenset(map(ord, "0123456789."))
 # Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them (a Thai word with ญ draws
 # differently in Chromium without THAI DIGIT ZERO in the font): kept whole, a few kilobytes each.
 _WHOLE_BLOCKS = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
+# What the whole block is for: Chromium on Linux hints text with FreeType's autohinter, which measures
+# a script's blue zones (the heights its letters align to) on these letters of the font (FreeType's
+# afblue.dat for Thai: tops, bottoms, ascenders, descenders, digits). A subset without them draws the
+# same word a pixel off; with them, as the full font does (checked by drawing ไทย both ways). Lao,
+# Khmer and Myanmar keep their whole blocks until their references are checked the same way.
+_HINTING_REFERENCES = {(0x0E00, 0x0E7F): "บเแอกาปษฯยฮฝฟโใไฎฏฤฦญฐ๐๑๓"}
 _ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
 
 

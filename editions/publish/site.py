@@ -132,11 +132,12 @@ def _site_fonts(fonts: FontSet, pages: list[_Page], names: dict[str, str]) -> _T
     for page in pages:
         for tag, text in page.texts.items():
             every_text[tag] = every_text.get(tag, "") + text
-    full, small = (subset_fonts(fonts, texts, "woff2") for texts in (every_text, names))
+    full = subset_fonts(fonts, every_text, "woff2")
+    small = subset_fonts(fonts, names, "woff2", names=names)
     return _Tiers(
         full=tuple(_content_named(file) for file in full),
         # Names are set in the regular weight only: a bold one is the page's own language, in `full`.
-        names=tuple(_content_named(file) for file in small if file.face.weight == 400),
+        names=tuple(_content_named(file) for file in small if file.face.weight == "400"),
         name_characters=font_assignments(fonts, names),
     )
 
@@ -273,7 +274,7 @@ def _content_named(file: FontFile) -> FontFile:
 def _preload(written: tuple[FontFile, ...], fonts: FontSet, language: Language, up: str) -> str:
     """The regular face of the page's first font, which the browser may fetch before the stylesheet."""
     family = fonts.stack_for(language.tag).heading[0]
-    face = next((f for f in written if f.face.family == family and f.face.weight == 400), None)
+    face = next((f for f in written if f.face.family == family and f.face.weight == "400"), None)
     return f"{up}fonts/{face.name}" if face else ""
 
 

@@ -30,7 +30,8 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     draft = templating.render(context.environment, "web/edition.html", preload="", **variables)
     tag = context.job.translation.language.tag
     texts = transform.language_texts([transform.parse_page(draft)], tag)
-    fonts = subset_fonts(context.fonts, texts, "woff2", own=tag)
+    names = {language.tag: language.name for language, _, _ in variables["languages"]}
+    fonts = subset_fonts(context.fonts, texts, "woff2", own=tag, names=names)
     preload = _preload(fonts, context.fonts, tag)
     page = templating.render(context.environment, "web/edition.html", preload=preload, **variables)
     written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
@@ -47,7 +48,7 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
 def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:
     """The body font's regular face, which the browser may fetch before it reads the stylesheet."""
     family = fonts.stack_for(tag).body[0]
-    face = next((f for f in files if f.face.family == family and f.face.weight == 400), None)
+    face = next((f for f in files if f.face.family == family and f.face.weight == "400"), None)
     return f"assets/fonts/{face.name}" if face and face.face.style == "normal" else ""
 
 
