@@ -11,7 +11,8 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
 from editions.check.tools import chromium
-from editions.prepare.fonts import keep_closure, load_fonts, subset_fonts
+from editions.prepare.fonts import load_fonts
+from editions.prepare.subsets import keep_closure, subset_fonts
 
 
 def test_closure_keeps_what_browsers_decompose() -> None:

@@ -1,20 +1,16 @@
-"""The shipped fonts: which faces exist, their @font-face rules, and per-edition subsets for EPUB and web."""
+"""The shipped fonts: which faces exist, in which stacks for each language and role, and what they draw."""
 
 from __future__ import annotations
 
 import functools
-import io
 import tomllib
 import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fontTools
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from editions.cache import Cache, file_digest
+from editions.cache import Cache
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.i18n.tags import lang_selectors, lookup_tags
 from editions.prepare.font_sources import face_path, file_sha256
@@ -107,16 +103,6 @@ def _selector(tag: str, inside: str = "") -> str:
     return ", ".join(f"{selector}{inside}" for selector in lang_selectors(tag))
 
 
-@dataclass(frozen=True)
-class FontFile:
-    """A font written for an edition: its file name and the face it serves."""
-
-    name: str
-    data: bytes
-    face: Face
-    media_type: str
-
-
 def load_fonts(fonts_dir: Path) -> FontSet:
     """Read fonts.toml in the templates' fonts folder."""
     settings = fonts_dir / "fonts.toml"
@@ -187,144 +173,6 @@ def _stacks(table: dict, settings: Path) -> dict[str, Stack]:
     return stacks
 
 
-def subset_fonts(
-    fonts: FontSet,
-    texts: Mapping[str, str] | Mapping[tuple[str, str], str],
-    flavor: str,
-    own: str | None = None,
-    names: Mapping[str, str] | None = None,
-) -> tuple[FontFile, ...]:
-    """Subsets, as `flavor` ("woff" or "woff2"), of the families a page's or an edition's text needs.
-
-    `texts` holds the text in each language, or in each (language, role) as `transform.language_texts`
-    gives it. A family is needed when it draws characters of a language that the families before it in
-    that language's stack do not: a Thai font is shipped with the Thai edition and with pages that name
-    Thai (ไทย), not with the rest of a French one; a code font only with an edition that has code. Each
-    family holds the characters it is needed for (a Japanese face that also draws Latin letters is not
-    sent them on an English page); the families of language `own`, the page's, hold every character of
-    the page they draw, and the digits and full stop of list markers, for what stylesheets add.
-
-    `names` holds the names of the languages the page links to, by tag (a switcher's "ไทย"): a family
-    that draws only those keeps only their letters and what shapers need for them, not its script's
-    whole block (keep_closure), so that an Arabic page does not fetch a Thai font to name Thai.
-    """
-    assigned = font_assignments(fonts, texts)
-    named = font_assignments(fonts, names) if names else {}
-    if own is not None:
-        every = {ord(c) for text in texts.values() for c in text if not c.isspace()} | _DRAWN_BY_STYLESHEETS
-        stack = fonts.stack_for(own)
-        for role in ROLES:
-            for family in stack.families(role):
-                if family in assigned:
-                    assigned[family] |= every
-    files = []
-    for face in fonts.faces:
-        if face.family in assigned:
-            characters = assigned[face.family]
-            whole = not characters <= named.get(face.family, set())
-            kept = _composed(keep_closure(characters | {0x20, 0xA0}, whole_blocks=whole), face.characters)
-            data = _subset(face, kept, flavor, fonts.cache)
-            files.append(
-                FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
-            )
-    return tuple(files)
-
-
-def font_assignments(
-    fonts: FontSet, texts: Mapping[str, str] | Mapping[tuple[str, str], str]
-) -> dict[str, set[int]]:
-    """The characters each family draws for `texts`: in each language's stack of each role, a character
-    goes to the first family that has it, as browsers and reading systems choose."""
-    assigned: dict[str, set[int]] = {}
-    for key, text in texts.items():
-        tag, roles = key if isinstance(key, tuple) else (key, ("body", "heading"))
-        characters = {ord(character) for character in text if not character.isspace()}
-        stack = fonts.stack_for(tag)
-        for role in (roles,) if isinstance(roles, str) else roles:
-            remaining = set(characters)
-            for family in stack.families(role):
-                covered = remaining & _family_cmap(fonts, family)
-                if covered:
-                    assigned.setdefault(family, set()).update(covered)
-                    remaining -= covered
-    return assigned
-
-
-def keep_closure(codepoints: set[int], whole_blocks: bool = True) -> set[int]:
-    """`codepoints` and every character a browser may draw for them.
-
-    Browsers normalise text and split characters into their canonical and compatibility
-    decompositions when the font lacks a precomposed glyph, or by design: Chromium draws Thai SARA AM
-    (U+0E33) as NIKHAHIT U+0E4D + SARA AA U+0E32, Lao AM (U+0EB3) likewise, and an Arabic presentation
-    form (U+FEFB LAM-ALEF) as its letters. A subset without them shows a gap where the PDF is right.
-    Stylesheets draw the other case (`text-transform`); shapers and line breakers draw characters of
-    their own: the hyphen of `hyphens: auto`, the
-    dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
-    joining forms with; without it the same word is placed a fraction of a pixel elsewhere. Each case
-    was found by drawing subsets and full fonts in Chromium (tests/test_subsets.py).
-
-    `whole_blocks=False` is for a few letters that only name a language (ไทย in a switcher): a block
-    whose hinting references are known keeps those instead of all its characters.
-    """
-    closure = set(codepoints) | _DRAWN_BY_BROWSERS
-    if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
-        closure.add(0x0640)
-    for start, end in _WHOLE_BLOCKS:
-        if any(start <= codepoint <= end for codepoint in codepoints):
-            references = _HINTING_REFERENCES.get((start, end))
-            if whole_blocks or references is None:
-                closure |= set(range(start, end + 1))
-            else:
-                closure |= set(map(ord, references))
-    pending = list(closure)
-    while pending:
-        character = chr(pending.pop())
-        produced = {
-            ord(c) for form in ("NFD", "NFKD", "NFC", "NFKC") for c in unicodedata.normalize(form, character)
-        }
-        # `text-transform` draws the other case of what is written ("Protection" as PROTECTION).
-        produced |= {
-            ord(c) for cased in (character.upper(), character.lower(), character.title()) for c in cased
-        }
-        decomposition = unicodedata.decomposition(character).split()
-        produced |= {int(part, 16) for part in decomposition if not part.startswith("<")}
-        for codepoint in produced - closure:
-            closure.add(codepoint)
-            pending.append(codepoint)
-    return closure
-
-
-def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
-    """The characters of a face in `kept`, and those the face has that compose from kept ones: Chromium
-    draws "ff" with the glyph of U+FB00 ﬀ when the font maps it, so the subset must map it too."""
-    composed = {
-        character
-        for character in characters - kept
-        if len(parts := unicodedata.normalize("NFKD", chr(character))) > 1
-        and all(ord(p) in kept for p in parts)
-    }
-    return (kept & characters) | composed
-
-
-# Hyphens (U+2010, U+2011, U+002D, soft hyphen), the dotted circle, joiners and the ellipsis.
-_DRAWN_BY_BROWSERS = frozenset(
-    {0x002D, 0x00AD, 0x2010, 0x2011, 0x25CC, 0x200B, 0x200C, 0x200D, 0x2060, 0x2026}
-)
-# What a stylesheet draws with the page's own fonts without its text holding it: the numbers of an
-# ordered list's markers ("3." after chapters 1 and 2, whose text has no 3).
-_DRAWN_BY_STYLESHEETS = frozenset(map(ord, "0123456789."))
-# Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them (a Thai word with ญ draws
-# differently in Chromium without THAI DIGIT ZERO in the font): kept whole, a few kilobytes each.
-_WHOLE_BLOCKS = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
-# What the whole block is for: Chromium on Linux hints text with FreeType's autohinter, which measures
-# a script's blue zones (the heights its letters align to) on these letters of the font (FreeType's
-# afblue.dat for Thai: tops, bottoms, ascenders, descenders, digits). A subset without them draws the
-# same word a pixel off; with them, as the full font does (checked by drawing ไทย both ways). Lao,
-# Khmer and Myanmar keep their whole blocks until their references are checked the same way.
-_HINTING_REFERENCES = {(0x0E00, 0x0E7F): "บเแอกาปษฯยฮฝฟโใไฎฏฤฦญฐ๐๑๓"}
-_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
-
-
 def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
     """The characters of `text` that no family of the `role` stack of language `tag` can draw.
 
@@ -332,7 +180,7 @@ def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
     glyph of their own.
     """
     families = fonts.stack_for(tag).families(role)
-    covered = set().union(*(_family_cmap(fonts, family) for family in families))
+    covered = set().union(*(family_cmap(fonts, family) for family in families))
     missing = []
     for character in dict.fromkeys(text):
         if character.isspace() or unicodedata.category(character) in ("Cc", "Cf"):
@@ -343,7 +191,8 @@ def uncovered(fonts: FontSet, tag: str, role: str, text: str) -> list[str]:
     return missing
 
 
-def _family_cmap(fonts: FontSet, family: str) -> frozenset[int]:
+def family_cmap(fonts: FontSet, family: str) -> frozenset[int]:
+    """The characters the first face of `family` draws."""
     faces = _faces(fonts, family)
     return faces[0].characters if faces else frozenset()
 
@@ -366,51 +215,3 @@ def _read_face_of(path: Path, index: int, sha256: str) -> tuple[frozenset[int], 
         weight = axes.get("wght")
         weights = (round(weight.minValue), round(weight.maxValue)) if weight else None
         return frozenset(font.getBestCmap()), weights
-
-
-def font_face_css(files: tuple[FontFile, ...], prefix: str, display: str = "") -> str:
-    """@font-face rules for written font files, their URLs starting with `prefix`; `display="swap"` shows
-    the text at once in a fallback font on a slow connection, then in ours when it arrives."""
-    rules = []
-    for file in files:
-        rules.append(
-            "@font-face {\n"
-            f'  font-family: "{file.face.family}";\n'
-            f"  font-weight: {file.face.weight};\n"
-            f"  font-style: {file.face.style};\n"
-            + (f"  font-display: {display};\n" if display else "")
-            + f'  src: url("{prefix}{file.name}") format("{file.media_type.split("/")[1]}");\n'
-            "}\n"
-        )
-    return "".join(rules)
-
-
-def _subset(face: Face, codepoints: set[int], flavor: str, cache: Cache) -> bytes:
-    """The face cut down to `codepoints`, from the cache when it was made before."""
-    options = subset.Options()
-    options.flavor = flavor
-    options.layout_features = ["*"]  # keep kerning, ligatures and the mark positioning Thai needs
-    # The layout closure: glyphs that substitutions (GSUB) reach from the characters kept, as shapers
-    # produce them (Arabic joining forms, Thai and Lao mark stacking, ligatures), are kept too; fontTools
-    # does this for every feature kept. Names and hinting stay as the font has them.
-    options.notdef_outline = True  # a character that slips through shows as a box, not as nothing
-    options.recalc_timestamp = False  # the original date keeps the file reproducible
-    # Everything the bytes depend on: the font, the characters, every option, fontTools' version.
-    inputs = (
-        file_digest(face.path),
-        str(face.index),
-        ",".join(map(str, sorted(codepoints))),
-        repr(sorted(vars(options).items())),
-        fontTools.version,
-    )
-    return cache.fetch("font-subset", inputs, lambda: _make_subset(face, codepoints, options))
-
-
-def _make_subset(face: Face, codepoints: set[int], options: subset.Options) -> bytes:
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=codepoints)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    return buffer.getvalue()

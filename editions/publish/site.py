@@ -22,15 +22,8 @@ from markupsafe import Markup
 from editions import i18n
 from editions.model import Artifact, Language, Listing, Site
 from editions.prepare import cover, transform
-from editions.prepare.fonts import (
-    FontFile,
-    FontSet,
-    Stack,
-    font_assignments,
-    font_face_css,
-    load_fonts,
-    subset_fonts,
-)
+from editions.prepare.fonts import FontSet, Stack, load_fonts
+from editions.prepare.subsets import FontFile, font_assignments, font_face_css, subset_fonts
 from editions.publish.manifest import Manifest
 from editions.writers import INTERNAL_MARK, downloads, sharing, templating
 from editions.writers.templating import make_environment

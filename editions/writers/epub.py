@@ -14,7 +14,7 @@ from editions.model import Artifact, Chapter, Format
 from editions.prepare import transform
 from editions.prepare.code import mark_code
 from editions.prepare.cover import NAME as COVER_NAME
-from editions.prepare.fonts import font_face_css, subset_fonts
+from editions.prepare.subsets import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, templating
 from editions.writers.shared import shared_stylesheets
 

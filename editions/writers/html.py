@@ -7,7 +7,8 @@ from markupsafe import Markup
 from editions.model import Artifact, Format, Language
 from editions.prepare import cover, transform
 from editions.prepare.code import mark_code
-from editions.prepare.fonts import FontFile, FontSet, font_face_css, subset_fonts
+from editions.prepare.fonts import FontSet
+from editions.prepare.subsets import FontFile, font_face_css, subset_fonts
 from editions.writers import EditionContext, downloads, sharing, templating
 from editions.writers.shared import shared_stylesheets
 
