@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from editions.errors import ConfigError, SourceLocation
-from editions.sources.config import read_toml
+from editions.sources.checks import read_toml
 from editions.sources.sections import FRONT_MATTER, Section
 from editions.storage import write_atomic
 

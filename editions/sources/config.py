@@ -1,45 +1,31 @@
-"""Typed settings: the site's [tool.editions] in pyproject.toml and each report's report.toml."""
+"""The site's settings: [tool.editions] in pyproject.toml, declared as a schema and checked."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import tomllib
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from editions.errors import ConfigError, ErrorGroup, SourceError, SourceLocation
-from editions.i18n import parse_language
+from editions.errors import ConfigError, ErrorGroup, SourceLocation
 from editions.model import (
-    CONTRIBUTOR_ROLES,
-    PUBLICATION_KINDS,
-    Contributor,
-    Cover,
-    Format,
-    Publication,
     ReleasePolicy,
     Site,
 )
-from editions.sources.plaintext import markup_problem
+from editions.sources.checks import (
+    RELEASE,
+    language_problem,
+    plain,
+    read_toml,
+    release_policy,
+)
 from editions.sources.schema import (
-    BOOLEAN,
-    DATE,
     TEXT,
-    TEXTS,
-    Check,
     Field,
-    Kind,
     Source,
     Table,
     check,
     values,
 )
 from editions.sources.text import read_source
-
-_RELEASE_VALUES = ("refuse", "allow")
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 def find_project(start: Path) -> Path:
@@ -54,49 +40,6 @@ def find_project(start: Path) -> Path:
     )
 
 
-def _plain(value: str) -> str | None:
-    return markup_problem(value)
-
-
-def _choice(*allowed: str) -> Check:
-    def problem(value: str) -> str | None:
-        return None if value in allowed else f"'{value}' is none of: {', '.join(allowed)}"
-
-    return problem
-
-
-def _language(value: str) -> str | None:
-    try:
-        parse_language(value)
-    except ValueError as error:
-        return str(error)
-    return None
-
-
-def _colour(value: str) -> str | None:
-    return None if _COLOUR.match(value) else f"'{value}' is not a colour written \"#rrggbb\""
-
-
-_RELEASE = Table(
-    {
-        "missing": Field(
-            TEXT,
-            "refuse or allow a section not translated yet",
-            'missing = "allow"',
-            default="refuse",
-            check=_choice(*_RELEASE_VALUES),
-        ),
-        "stale": Field(
-            TEXT,
-            "refuse or allow a section whose source changed",
-            'stale = "allow"',
-            default="refuse",
-            check=_choice(*_RELEASE_VALUES),
-        ),
-    },
-    meaning="what --release accepts: missing and stale, each refuse or allow",
-)
-
 # [tool.editions] in pyproject.toml.
 SITE_SETTINGS = Table(
     {
@@ -105,10 +48,14 @@ SITE_SETTINGS = Table(
             "the site's name, shown on the page that lists every report",
             'name = "PI publications"',
             required=True,
-            check=_plain,
+            check=plain,
         ),
         "publisher": Field(
-            TEXT, "who publishes", 'publisher = "Protection International"', required=True, check=_plain
+            TEXT,
+            "who publishes",
+            'publisher = "Protection International"',
+            required=True,
+            check=plain,
         ),
         "reports": Field(
             TEXT,
@@ -126,7 +73,7 @@ SITE_SETTINGS = Table(
             "the language of the pages that list every language",
             'language = "en"',
             default="en",
-            check=_language,
+            check=language_problem,
         ),
         "base_url": Field(
             TEXT,
@@ -139,145 +86,7 @@ SITE_SETTINGS = Table(
                 else f"must be an http(s) address such as https://example.org/, not {v!r}"
             ),
         ),
-        "release": _RELEASE,
-    }
-)
-
-# report.toml: the language-independent metadata of one report. Another branch adds keys for briefs and
-# the imprint here; what several keys mean together is checked in load_report_settings.
-REPORT_SETTINGS = Table(
-    {
-        "source_language": Field(
-            TEXT,
-            "the language the report is written in",
-            'source_language = "en"',
-            required=True,
-            check=_language,
-        ),
-        "translations": Field(
-            TEXTS,
-            "the languages it is translated into",
-            'translations = ["fr", "es"]',
-            default=[],
-            check=_language,
-        ),
-        "date": Field(DATE, "the publication date", "date = 2018-05-24", required=True),
-        "publisher": Field(
-            TEXT, "who publishes it", 'publisher = "Protection International"', required=True, check=_plain
-        ),
-        "authors": Field(
-            TEXTS,
-            "who wrote it",
-            'authors = ["Protection International"]',
-            required=True,
-            check=_plain,
-            non_empty=True,
-        ),
-        "partners": Field(
-            TEXTS, "partner organisations", 'partners = ["A partner"]', default=[], check=_plain
-        ),
-        "licence": Field(TEXT, "the licence", 'licence = "CC BY-NC-SA 4.0"', required=True, check=_plain),
-        "bibliography": Field(
-            TEXT,
-            "the BibTeX file, in the report's folder",
-            'bibliography = "references.bib"',
-            default="references.bib",
-        ),
-        "csl": Field(TEXT, "a citation style file, in the report's folder", 'csl = "chicago.csl"'),
-        "cover": Table(
-            {
-                **{
-                    part: Field(
-                        TEXT,
-                        f"the cover's {part} colour",
-                        f'{part} = "#22415e"',
-                        required=True,
-                        check=_colour,
-                    )
-                    for part in ("background", "text", "accent")
-                },
-                "logo": Field(TEXT, "the publisher's logo, SVG, PNG or JPEG", 'logo = "images/logo.svg"'),
-                "partner_logos": Field(
-                    TEXTS, "the partners' logos", 'partner_logos = ["images/partner.svg"]', default=[]
-                ),
-                "photo": Field(TEXT, "a cover photograph", 'photo = "images/cover.jpg"'),
-                "photo_credit": Field(
-                    TEXT, "who took the photograph", 'photo_credit = "…"', default="", check=_plain
-                ),
-            },
-            meaning="the cover's colours and images",
-            required=True,
-        ),
-        "identifiers": Table(
-            {
-                fmt: Field(
-                    TEXT,
-                    f"the {fmt.upper()} edition's ISBN or UUID",
-                    f'{fmt} = "urn:isbn:9782930539014"',
-                    check=lambda v: identifier_problem(v),
-                )
-                for fmt in ("pdf", "epub")
-            },
-            meaning="[identifiers.<language>] with pdf and epub; without it, a urn:uuid is derived",
-            each=True,
-        ),
-        "release": _RELEASE,
-        "kind": Field(
-            TEXT,
-            "what is published: a full report, or a short publication without a contents page",
-            'kind = "brief"',
-            default="report",
-            check=_choice(*PUBLICATION_KINDS),
-        ),
-        "document_number": Field(
-            TEXT,
-            "the publisher's document number",
-            'document_number = "PI-2018-01"',
-            default="",
-            check=_plain,
-        ),
-        "isbn_assigned": Field(
-            BOOLEAN,
-            "whether the ISBNs under [identifiers] were assigned by the ISBN agency",
-            "isbn_assigned = true",
-            default=False,
-        ),
-        "funders": Field(TEXTS, "who funded it", 'funders = ["A foundation"]', default=[], check=_plain),
-        "acknowledgements": Field(
-            Kind(
-                "a table of a text per language",
-                lambda v: isinstance(v, dict) and all(isinstance(t, str) and t.strip() for t in v.values()),
-            ),
-            "thanks, in each language",
-            '[acknowledgements] en = "We thank …"',
-            default={},
-            check=lambda v: next(filter(None, map(markup_problem, v.values())), None),
-        ),
-        "contributors": Field(
-            Kind("a list of [[contributors]] tables", lambda v: isinstance(v, list)),
-            "who translated, revised, edited, designed or photographed, by role",
-            f'[[contributors]] name = "…", role = one of {", ".join(CONTRIBUTOR_ROLES)}, languages = ["fr"]',
-            default=[],
-            check=lambda v: next(filter(None, map(_contributor_problem, v)), None),
-        ),
-        "contact": Table(
-            {
-                "email": Field(
-                    TEXT,
-                    "an e-mail address",
-                    'email = "info@example.org"',
-                    check=lambda v: None if "@" in v else f"'{v}' is not an e-mail address",
-                ),
-                "web": Field(
-                    TEXT,
-                    "a web site",
-                    'web = "https://www.protectioninternational.org"',
-                    check=lambda v: None if v.startswith(("https://", "http://")) else "write it https://…",
-                ),
-                "address": Field(TEXT, "a postal address", 'address = "…"', check=_plain),
-            },
-            meaning="the publisher's contact details",
-        ),
+        "release": RELEASE,
     }
 )
 
@@ -314,14 +123,9 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
         publisher=value["publisher"],
         language=value["language"],
         base_url=value["base_url"].rstrip("/") + "/" if value["base_url"] else "",
-        release=_release(value["release"]) or ReleasePolicy(),
+        release=release_policy(value["release"]) or ReleasePolicy(),
         audience=audience,
     )
-
-
-def _release(table: dict) -> ReleasePolicy | None:
-    """A checked release policy table such as `{missing = "refuse", stale = "allow"}`; None when empty."""
-    return ReleasePolicy(**values(table, _RELEASE)) if table else None
 
 
 def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
@@ -336,238 +140,3 @@ def _output_dir(public: Path, given: Path | None, audience: str) -> Path:
             f"public output folder ({public.name}/); leave out --output to use {public.name}-internal/"
         )
     return internal
-
-
-def read_toml(path: Path) -> dict[str, Any]:
-    """A TOML file's content; a syntax error becomes a located ConfigError."""
-    try:
-        return tomllib.loads(read_source(path))
-    except FileNotFoundError:
-        raise ConfigError("file not found", SourceLocation(path)) from None
-    except SourceError as error:  # not UTF-8
-        raise ConfigError(error.message, error.location) from None
-    except tomllib.TOMLDecodeError as error:
-        line = re.search(r"at line (\d+)", str(error))
-        raise ConfigError(
-            f"invalid TOML: {error}", SourceLocation(path, int(line.group(1)) if line else None)
-        ) from None
-
-
-@dataclass(frozen=True)
-class ReportSettings:
-    """What report.toml says, validated: language-independent metadata of one report."""
-
-    source_language: str
-    translations: tuple[str, ...]
-    date: dt.date
-    publisher: str
-    authors: tuple[str, ...]
-    partners: tuple[str, ...]
-    licence: str
-    bibliography: Path | None
-    csl: Path | None
-    cover: Cover
-    identifiers: dict[str, dict[Format, str]]
-    release: ReleasePolicy | None = None
-    publication: Publication = field(default_factory=Publication)
-
-
-def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[ConfigError]]:
-    """Validate report.toml; every problem is collected, so the author sees them all at once."""
-    try:
-        data = read_toml(path)
-    except ConfigError as error:
-        return None, [error]
-    source = Source(path, tuple(read_source(path).splitlines()))
-    errors = check(data, REPORT_SETTINGS, source)
-    value = values(data, REPORT_SETTINGS)
-    # What several keys mean together, checked wherever the schema found those keys well-formed, so that
-    # every problem still shows at once.
-    tags = _list(value["translations"])
-    languages = [
-        tag for tag in (value["source_language"], *tags) if isinstance(tag, str) and not _language(tag)
-    ]
-    errors += _language_problems(value["source_language"], tags, source)
-    written = value["identifiers"] if isinstance(value["identifiers"], dict) else {}
-    isbns = [
-        (tag, fmt)
-        for tag, table in written.items()
-        if isinstance(table, dict)
-        for fmt, v in table.items()
-        if isinstance(v, str) and v.startswith("urn:isbn:")
-    ]
-    if isbns and value["isbn_assigned"] is not True:
-        tag, fmt = isbns[0]
-        errors.append(
-            source.error(
-                ("identifiers", tag, fmt),
-                "an ISBN is given but isbn_assigned is not true: an ISBN that was not assigned may belong to "
-                "another book; remove it (a urn:uuid is derived) or set isbn_assigned = true once it is "
-                "assigned",
-            )
-        )
-    colours = value["cover"] if isinstance(value["cover"], dict) else {}
-    if all(
-        isinstance(colours.get(part), str) and _COLOUR.match(colours[part]) for part in ("background", "text")
-    ):
-        ratio = contrast(colours["background"], colours["text"])
-        if ratio < 4.5:
-            message = (
-                f"[cover] text {colours['text']} on {colours['background']} is hard to read "
-                f"(contrast {ratio:.1f}:1, needs 4.5:1)"
-            )
-            errors.append(source.error(("cover", "text"), message))
-    files = {
-        key: _report_file(path.parent, key, data.get(key), value[key], source, errors)
-        for key in ("bibliography", "csl")
-        if value[key] is None or isinstance(value[key], str)
-    }
-    images = _cover_images(path.parent, colours, source, errors)
-    if errors:
-        return None, errors
-    cover = Cover(
-        **{part: colours[part] for part in ("background", "text", "accent")},
-        logo=images.get("logo"),
-        partner_logos=tuple(images.get("partner_logos", ())),
-        photo=images.get("photo"),
-        photo_credit=colours.get("photo_credit", "").strip(),
-    )
-    identifiers = {
-        tag: {
-            fmt: written.get(tag, {}).get(fmt.value) or default_identifier(path.parent.name, tag, fmt)
-            for fmt in (Format.PDF, Format.EPUB)
-        }
-        for tag in languages
-    }
-    return ReportSettings(
-        source_language=value["source_language"],
-        translations=tuple(value["translations"]),
-        date=value["date"].date() if isinstance(value["date"], dt.datetime) else value["date"],
-        publisher=value["publisher"].strip(),
-        authors=tuple(name.strip() for name in value["authors"]),
-        partners=tuple(name.strip() for name in value["partners"]),
-        licence=value["licence"].strip(),
-        bibliography=files["bibliography"],
-        csl=files["csl"],
-        cover=cover,
-        identifiers=identifiers,
-        release=_release(value["release"]),
-        publication=_publication(value),
-    ), []
-
-
-def _publication(value: dict[str, Any]) -> Publication:
-    """The kind of publication and what its imprint carries, from report.toml's checked values."""
-    contact = value["contact"] if isinstance(value["contact"], dict) else {}
-    return Publication(
-        kind=value["kind"],
-        document_number=value["document_number"].strip(),
-        isbn_assigned=value["isbn_assigned"],
-        funders=tuple(name.strip() for name in value["funders"]),
-        acknowledgements=tuple(
-            (tag, text.strip()) for tag, text in sorted(value["acknowledgements"].items())
-        ),
-        contributors=tuple(
-            Contributor(entry["name"].strip(), entry["role"], tuple(entry.get("languages", [])))
-            for entry in value["contributors"]
-        ),
-        contact=tuple((key, str(text).strip()) for key, text in sorted(contact.items())),
-    )
-
-
-def _contributor_problem(entry: object) -> str | None:
-    """What is wrong with one [[contributors]] table, or None."""
-    if not isinstance(entry, dict) or set(entry) - {"name", "role", "languages"}:
-        return "each [[contributors]] table takes name, role and languages"
-    name, role, languages = entry.get("name"), entry.get("role"), entry.get("languages", [])
-    if not isinstance(name, str) or not name.strip():
-        return 'a contributor needs a name = "…"'
-    if role not in CONTRIBUTOR_ROLES:
-        return f"a contributor's role is one of: {', '.join(CONTRIBUTOR_ROLES)}"
-    if not isinstance(languages, list) or not all(isinstance(tag, str) for tag in languages):
-        return 'languages is a list of language tags, e.g. languages = ["fr"]'
-    return markup_problem(name)
-
-
-def default_identifier(slug: str, tag: str, fmt: Format) -> str:
-    """The identifier of an edition that report.toml does not name: a UUID derived from the report's
-    slug, language and format, so it is the same in every build and never collides with an ISBN."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'editions:{slug}/{tag}/{fmt.value}')}"
-
-
-def _list(value: object) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _language_problems(source_language: object, tags: list, source: Source) -> list[ConfigError]:
-    if source_language in tags or len(set(map(str, tags))) != len(tags):
-        return [source.error(("translations",), "'translations' repeats a language or the source language")]
-    return []
-
-
-def _cover_images(folder: Path, cover: dict, source: Source, errors: list) -> dict[str, Any]:
-    """[cover] logo, partner_logos and photo: SVG, PNG or JPEG files of the report's folder."""
-    found: dict[str, Any] = {}
-    for key in ("logo", "photo", "partner_logos"):
-        written = cover.get(key)
-        names = written if isinstance(written, list) else [written] if isinstance(written, str) else []
-        paths = []
-        for name in names:
-            path = (folder / name).resolve()
-            if not path.is_relative_to(folder.resolve()) or not path.is_file():
-                errors.append(
-                    source.error(
-                        ("cover", key), f"[cover] {key}: {name!r} is not a file of the report's folder"
-                    )
-                )
-            elif path.suffix.lower() not in (".svg", ".png", ".jpg", ".jpeg"):
-                errors.append(
-                    source.error(("cover", key), f"[cover] {key}: {name!r} must be an SVG, PNG or JPEG image")
-                )
-            else:
-                paths.append(path)
-        found[key] = tuple(paths) if key == "partner_logos" else (paths[0] if paths else None)
-    return found
-
-
-def _report_file(
-    folder: Path, key: str, written: object, name: str | None, source: Source, errors: list
-) -> Path | None:
-    """A file named in report.toml: inside the report's folder and readable as UTF-8 text."""
-    if name is None:
-        return None
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()) or not path.is_file():
-        if written is not None:
-            errors.append(source.error((key,), f"'{key}': {name} is not a file in the report's folder"))
-        return None
-    try:
-        read_source(path)
-    except SourceError as error:
-        errors.append(ConfigError(error.message, error.location))
-    return path
-
-
-def identifier_problem(value: object) -> str | None:
-    """Why `value` is not a usable publication identifier (urn:isbn: with a valid check digit, urn:uuid:)."""
-    if not isinstance(value, str):
-        return 'missing; write e.g. pdf = "urn:isbn:9782930539014" or a urn:uuid:'
-    if value.startswith("urn:uuid:") and re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", value):
-        return None
-    digits = value.removeprefix("urn:isbn:").replace("-", "")
-    if not value.startswith("urn:isbn:") or not re.fullmatch(r"97[89]\d{10}", digits):
-        return f"'{value}' is neither urn:isbn: with 13 digits nor urn:uuid:"
-    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10
-    return None if int(digits[12]) == check else f"'{value}' has a wrong ISBN check digit (expected {check})"
-
-
-def contrast(first: str, second: str) -> float:
-    """WCAG contrast ratio of two #rrggbb colours."""
-
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)

@@ -22,8 +22,8 @@ from editions.i18n import parse_language
 from editions.i18n.tracking import compare, read_record, record_path
 from editions.model import Report, Translation
 from editions.sources.confidential import find_confidential
-from editions.sources.config import ReportSettings, load_report_settings
 from editions.sources.plaintext import markup_problem
+from editions.sources.report_settings import ReportSettings, load_report_settings
 from editions.sources.schema import TEXT, TEXTS, Field, Source, Table, check, values
 from editions.sources.sections import Section, read_sections
 from editions.sources.tables import table_problems
