@@ -16,7 +16,8 @@ from editions.errors import ErrorGroup
 from editions.prepare.fonts import load_fonts
 from editions.sources.config import load_site
 from editions.sources.discover import read_front_matter
-from editions.sources.report_settings import contrast, identifier_problem, load_report_settings
+from editions.sources.imprint import identifier_problem
+from editions.sources.report_settings import contrast, load_report_settings
 from editions.sources.schema import INTEGER, TEXT, TEXTS, Field, Source, Table, check
 
 

@@ -18,7 +18,8 @@ from PIL import Image, ImageFilter
 from editions.check.pdf import page_boxes, structure_problems
 from editions.i18n import load_translations, parse_language
 from editions.model import Format
-from editions.sources.report_settings import default_identifier, load_report_settings
+from editions.sources.imprint import default_identifier
+from editions.sources.report_settings import load_report_settings
 
 BRIEF = "communities-are-hrds"
 BRIEF_LANGUAGES = ("en", "fr", "es", "th", "ar")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +11,6 @@ from editions.errors import ConfigError, SourceError
 from editions.model import (
     CONTRIBUTOR_ROLES,
     PUBLICATION_KINDS,
-    Contributor,
     Cover,
     Format,
     Publication,
@@ -29,6 +26,7 @@ from editions.sources.checks import (
     read_toml,
     release_policy,
 )
+from editions.sources.imprint import contributor_problem, default_identifier, identifier_problem, publication
 from editions.sources.plaintext import markup_problem
 from editions.sources.schema import (
     BOOLEAN,
@@ -163,7 +161,7 @@ REPORT_SETTINGS = Table(
             "who translated, revised, edited, designed or photographed, by role",
             f'[[contributors]] name = "…", role = one of {", ".join(CONTRIBUTOR_ROLES)}, languages = ["fr"]',
             default=[],
-            check=lambda v: next(filter(None, map(_contributor_problem, v)), None),
+            check=lambda v: next(filter(None, map(contributor_problem, v)), None),
         ),
         "contact": Table(
             {
@@ -286,47 +284,8 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         cover=cover,
         identifiers=identifiers,
         release=release_policy(value["release"]),
-        publication=_publication(value),
+        publication=publication(value),
     ), []
-
-
-def _publication(value: dict[str, Any]) -> Publication:
-    """The kind of publication and what its imprint carries, from report.toml's checked values."""
-    contact = value["contact"] if isinstance(value["contact"], dict) else {}
-    return Publication(
-        kind=value["kind"],
-        document_number=value["document_number"].strip(),
-        isbn_assigned=value["isbn_assigned"],
-        funders=tuple(name.strip() for name in value["funders"]),
-        acknowledgements=tuple(
-            (tag, text.strip()) for tag, text in sorted(value["acknowledgements"].items())
-        ),
-        contributors=tuple(
-            Contributor(entry["name"].strip(), entry["role"], tuple(entry.get("languages", [])))
-            for entry in value["contributors"]
-        ),
-        contact=tuple((key, str(text).strip()) for key, text in sorted(contact.items())),
-    )
-
-
-def _contributor_problem(entry: object) -> str | None:
-    """What is wrong with one [[contributors]] table, or None."""
-    if not isinstance(entry, dict) or set(entry) - {"name", "role", "languages"}:
-        return "each [[contributors]] table takes name, role and languages"
-    name, role, languages = entry.get("name"), entry.get("role"), entry.get("languages", [])
-    if not isinstance(name, str) or not name.strip():
-        return 'a contributor needs a name = "…"'
-    if role not in CONTRIBUTOR_ROLES:
-        return f"a contributor's role is one of: {', '.join(CONTRIBUTOR_ROLES)}"
-    if not isinstance(languages, list) or not all(isinstance(tag, str) for tag in languages):
-        return 'languages is a list of language tags, e.g. languages = ["fr"]'
-    return markup_problem(name)
-
-
-def default_identifier(slug: str, tag: str, fmt: Format) -> str:
-    """The identifier of an edition that report.toml does not name: a UUID derived from the report's
-    slug, language and format, so it is the same in every build and never collides with an ISBN."""
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'editions:{slug}/{tag}/{fmt.value}')}"
 
 
 def _list(value: object) -> list:
@@ -380,19 +339,6 @@ def _report_file(
     except SourceError as error:
         errors.append(ConfigError(error.message, error.location))
     return path
-
-
-def identifier_problem(value: object) -> str | None:
-    """Why `value` is not a usable publication identifier (urn:isbn: with a valid check digit, urn:uuid:)."""
-    if not isinstance(value, str):
-        return 'missing; write e.g. pdf = "urn:isbn:9782930539014" or a urn:uuid:'
-    if value.startswith("urn:uuid:") and re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", value):
-        return None
-    digits = value.removeprefix("urn:isbn:").replace("-", "")
-    if not value.startswith("urn:isbn:") or not re.fullmatch(r"97[89]\d{10}", digits):
-        return f"'{value}' is neither urn:isbn: with 13 digits nor urn:uuid:"
-    check = (10 - sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(digits[:12])) % 10) % 10
-    return None if int(digits[12]) == check else f"'{value}' has a wrong ISBN check digit (expected {check})"
 
 
 def contrast(first: str, second: str) -> float:
