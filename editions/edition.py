@@ -51,7 +51,10 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
             if fmt in job.formats:
                 report(job.name, fmt.value)
                 context = replace(context, done=tuple(artifacts))
-                artifacts += write(context)
+                written = write(context)
+                artifacts += written.artifacts
+                if written.page_map is not None:
+                    context = replace(context, page_map=written.page_map)
         if not job.site.internal:
             report(job.name, "audit")
             audit_edition(job, context.document, staging, artifacts)

@@ -271,6 +271,25 @@ class Document:
         return tuple(h for chapter in self.chapters for h in chapter.headings)
 
 
+@dataclass(frozen=True)
+class PageBreak:
+    """Where a page of the PDF begins in the text: at block `block` of part `part` (see
+    editions/prepare/blocks.py: part 0 is the abstract, then each chapter in order)."""
+
+    part: int
+    block: int
+    label: str  # the page number the PDF prints on that page: "7"
+
+
+@dataclass(frozen=True)
+class PageMap:
+    """The pages of an edition's PDF, in the terms of its text: the PDF writer learns it while laying
+    the pages out and the EPUB writer turns it into page-break markers and a page-list."""
+
+    source: str  # the identifier of the PDF edition the page numbers come from (its urn:uuid or ISBN)
+    breaks: tuple[PageBreak, ...]
+
+
 MEDIA_TYPES = {
     ".pdf": "application/pdf",
     ".epub": "application/epub+zip",

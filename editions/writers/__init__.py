@@ -1,7 +1,8 @@
-"""The writers, one module per format, behind one small protocol: `write(context) -> artifacts`.
+"""The writers, one module per format, behind one small protocol: `write(context) -> Written`.
 
 A writer stages each file through `EditionContext.stage`, which declares it as an Artifact (path, media
-type, edition, format, size, SHA-256); the transaction publishes exactly what was declared.
+type, edition, format, size, SHA-256); the transaction publishes exactly what was declared. Besides its
+files, a writer may return what it learnt for the writers after it: the PDF writer, the page map.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from babel.support import Translations
 from markupsafe import Markup
 
 from editions import i18n
-from editions.model import Artifact, Document, Format, Job
+from editions.model import Artifact, Document, Format, Job, PageMap
 from editions.prepare import transform
 from editions.prepare.fonts import FontSet
 from editions.sources.sections import FRONT_MATTER
@@ -34,6 +35,7 @@ class EditionContext:
     work: Path  # scratch space: cleaned images, never published
     cover_image: bytes = b""  # the edition's cover (JPEG), drawn once for every format and the site's pages
     done: tuple[Artifact, ...] = ()  # what the writers before this one staged
+    page_map: PageMap | None = None  # the PDF's pages, when the PDF writer ran before this one
 
     @property
     def relative_dir(self) -> Path:
@@ -112,11 +114,21 @@ class EditionContext:
 # and a translated mark could be missed by someone who does not read the edition's language.
 INTERNAL_MARK = "CONFIDENTIAL — internal"
 
-Writer = Callable[[EditionContext], tuple[Artifact, ...]]
+
+@dataclass(frozen=True)
+class Written:
+    """What a writer made: the files it staged, and what it learnt that the writers after it use."""
+
+    artifacts: tuple[Artifact, ...]
+    page_map: PageMap | None = None  # where the PDF's pages begin in the text (the EPUB's page-list)
+
+
+Writer = Callable[[EditionContext], Written]
 
 
 def writers() -> dict[Format, Writer]:
-    """The writer of each format, in the order they run (the web edition last: it links to the others)."""
+    """The writer of each format, in the order they run: the PDF first (the EPUB numbers its pages as
+    the PDF's), the web edition last (it links to the others)."""
     from editions.writers import epub, html, pdf
 
     return {Format.PDF: pdf.write_pdf, Format.EPUB: epub.write_epub, Format.HTML: html.write_html}

@@ -1,25 +1,32 @@
-"""The EPUB 3 edition: one XHTML file per chapter, navigation, cover, full and accessible metadata."""
+"""The EPUB 3 edition: one XHTML file per chapter, navigation, cover, full and accessible metadata.
+
+When the PDF of the edition is built with it, the EPUB has the PDF's page numbers: a page-break marker
+where each page of the PDF begins and a page-list in its navigation, so that a reader can go to the
+page a printed copy or a citation names. Built without its PDF (`--format epub`), it has neither,
+nor the pageBreakSource metadata that names their source: it has no pages to point at.
+"""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections.abc import Callable, Mapping
+from xml.sax.saxutils import escape, quoteattr
 
 from ebooklib import epub
 from markupsafe import Markup
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Artifact, Chapter, Format
-from editions.prepare import transform
+from editions.model import Chapter, Format, PageMap
+from editions.prepare import blocks, transform
 from editions.prepare.code import mark_code
 from editions.prepare.cover import NAME as COVER_NAME
 from editions.prepare.subsets import font_face_css, subset_fonts
-from editions.writers import INTERNAL_MARK, EditionContext, templating
+from editions.writers import INTERNAL_MARK, EditionContext, Written, templating
 from editions.writers.shared import shared_stylesheets
 
 
-def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
+def write_epub(context: EditionContext) -> Written:
     """Package the edition as `<slug>-<lang>.epub`, reproducible to the byte."""
     job = context.job
     book = _book(context)
@@ -42,10 +49,10 @@ def write_epub(context: EditionContext) -> tuple[Artifact, ...]:
         job.timestamp.timetuple()[:6],
         edits={
             "EPUB/content.opf": _package_attributes(context),
-            "EPUB/nav.xhtml": _nav_languages(context),
+            "EPUB/nav.xhtml": _nav_edits(context),
         },
     )
-    return (context.stage(context.format_name(Format.EPUB), data, Format.EPUB),)
+    return Written((context.stage(context.format_name(Format.EPUB), data, Format.EPUB),))
 
 
 def _book(context: EditionContext) -> epub.EpubBook:
@@ -88,6 +95,10 @@ def _accessibility(context: EditionContext) -> list[tuple[str, str]]:
         "This publication has a table of contents, headings in order, alternative text for "
         "every image, and linked notes. It has no known hazards."
     )
+    if context.page_map is not None and context.page_map.breaks:
+        summary += " " + context.gettext(
+            "Its list of pages and its page-break markers follow the page numbers of the PDF edition."
+        )
     return [
         ("schema:accessMode", "textual"),
         *([("schema:accessMode", "visual")] if has_images else []),
@@ -102,6 +113,20 @@ def _accessibility(context: EditionContext) -> list[tuple[str, str]]:
         # EPUB and axe-core's WCAG 2.1 AA rules on its pages, and publishes none that fails them.
         ("dcterms:conformsTo", CONFORMANCE),
         ("a11y:certifiedBy", context.job.report.publisher),
+        *_page_metadata(context.page_map),
+    ]
+
+
+def _page_metadata(page_map: PageMap | None) -> list[tuple[str, str]]:
+    """What the page-break markers offer and where their numbers come from: the PDF edition, named by
+    its identifier (pageBreakSource, EPUB Accessibility 1.1 techniques, which DAISY Ace asks of any EPUB
+    with a page-list). Nothing without a page map: an EPUB built without its PDF has no page-list."""
+    if page_map is None or not page_map.breaks:
+        return []
+    return [
+        ("schema:accessibilityFeature", "pageBreakMarkers"),
+        ("schema:accessibilityFeature", "pageNavigation"),
+        ("pageBreakSource", page_map.source or "none"),
     ]
 
 
@@ -109,7 +134,15 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     """Cover, title page and one XHTML page per chapter, added to the book and its navigation."""
     job, tag = context.job, context.job.translation.language.tag
     direction = job.translation.language.direction
-    variables = context.template_context(Format.EPUB)
+    breaks = context.page_map.breaks if context.page_map else ()
+    abstract = transform.parse(f"<div>{context.document.abstract_html}</div>")
+    blocks.mark_page_breaks(abstract, 0, breaks)
+    variables = {
+        **context.template_context(Format.EPUB),
+        "abstract_html": Markup(
+            escape(abstract.text or "") + "".join(transform.to_xhtml(child) for child in abstract)
+        ),
+    }
     book.set_cover(f"images/{COVER_NAME}", context.cover_image, create_page=False)
     cover = _page(
         "cover",
@@ -134,6 +167,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     notices = context.notices(Format.EPUB)
     for chapter in context.document.chapters:
         section = transform.parse(chapter.html)
+        blocks.mark_page_breaks(section, len(chapters) + 1, breaks)  # first: blocks as the PDF numbered them
         transform.replace_sources(section, sources)
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())
@@ -242,6 +276,33 @@ def _package_attributes(context: EditionContext) -> Callable[[bytes], bytes]:
     if language.direction == "rtl":
         attributes += ' dir="rtl"'
     return lambda opf: opf.replace(b"<package ", b"<package " + attributes.encode("ascii") + b" ", 1)
+
+
+def _nav_edits(context: EditionContext) -> Callable[[bytes], bytes]:
+    """The navigation document as ebooklib writes it, with what it cannot write."""
+    languages, pages = _nav_languages(context), _page_list(context)
+    return lambda nav: pages(languages(nav))
+
+
+def _page_list(context: EditionContext) -> Callable[[bytes], bytes]:
+    """The page-list: a link to each page-break marker, in the PDF's page order. Hidden, as reading
+    systems offer it in their own "go to page" controls. (ebooklib's own page-list would take in any
+    element with an epub:type, and has no role.)"""
+    page_map = context.page_map
+    if page_map is None or not page_map.breaks:
+        return lambda nav: nav
+    files = ["title.xhtml", *_chapter_files(context.document.chapters).values()]
+    title = escape(context.gettext("Pages"))
+    hrefs = (f"{files[page.part]}#{blocks.MARKER_PREFIX}{page.label}" for page in page_map.breaks)
+    items = "".join(
+        f"<li><a href={quoteattr(href)}>{escape(page.label)}</a></li>"
+        for href, page in zip(hrefs, page_map.breaks, strict=True)
+    )
+    nav = (
+        '<nav epub:type="page-list" role="doc-pagelist" id="page-list" aria-labelledby="page-list-title" '
+        f'hidden="hidden"><h2 id="page-list-title">{title}</h2><ol>{items}</ol></nav>'
+    )
+    return lambda document: document.replace(b"</body>", nav.encode("utf-8") + b"</body>", 1)
 
 
 def _nav_languages(context: EditionContext) -> Callable[[bytes], bytes]:

@@ -9,11 +9,11 @@ from editions.prepare import cover, transform
 from editions.prepare.code import mark_code
 from editions.prepare.fonts import FontSet
 from editions.prepare.subsets import FontFile, font_face_css, subset_fonts
-from editions.writers import EditionContext, downloads, sharing, templating
+from editions.writers import EditionContext, Written, downloads, sharing, templating
 from editions.writers.shared import shared_stylesheets
 
 
-def write_html(context: EditionContext) -> tuple[Artifact, ...]:
+def write_html(context: EditionContext) -> Written:
     """Write index.html and assets/ (stylesheets, subset fonts, cleaned images) for the edition."""
     written = [
         context.stage(f"assets/{image.name}", image.path.read_bytes(), Format.HTML)
@@ -43,7 +43,7 @@ def write_html(context: EditionContext) -> tuple[Artifact, ...]:
     written.append(context.stage("assets/edition.css", stylesheet.read_bytes(), Format.HTML))
     for name, data in shared_stylesheets(context.job.site.templates_dir).items():
         written.append(context.stage(f"assets/{name}", data, Format.HTML))
-    return tuple(written)
+    return Written(tuple(written))
 
 
 def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:

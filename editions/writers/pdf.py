@@ -14,17 +14,17 @@ from pathlib import Path
 
 from lxml.html import HtmlElement
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.pdf.fonts import Font
 from weasyprint.urls import FatalURLFetchingError
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Artifact, Format
-from editions.prepare import transform
+from editions.model import Format, PageMap
+from editions.prepare import blocks, transform
 from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
-from editions.writers import EditionContext, templating
+from editions.writers import EditionContext, Written, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.pdf_access import (
     complete_text_mappings,
@@ -35,13 +35,20 @@ from editions.writers.pdf_access import (
 from editions.writers.pdf_variants import finish_for_print, finish_for_screen
 
 
-def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
-    """Lay the edition out once and write its screen and print PDFs; any WeasyPrint ERROR fails it."""
+def write_pdf(context: EditionContext) -> Written:
+    """Lay the edition out once and write its screen and print PDFs; any WeasyPrint ERROR fails it.
+
+    Also returns where each page begins in the text, for the EPUB's page-list."""
     job = context.job
     templates = job.site.templates_dir
     sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
     notices = context.notices(Format.PDF)
+    abstract = transform.parse(f"<div>{context.document.abstract_html}</div>")
     sections = [transform.parse(chapter.html) for chapter in context.document.chapters]
+    # Before anything is added or moved, so that the blocks are numbered as the EPUB numbers them.
+    anchors = blocks.anchor_blocks(abstract, 0)
+    for part, section in enumerate(sections, start=1):
+        anchors.update(blocks.anchor_blocks(section, part))
     labels = caption_labels(sections)
     chapters = []
     for section in sections:
@@ -56,9 +63,12 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
     page = templating.render(
         context.environment,
         "print/book.html",
-        **context.template_context(Format.PDF),
-        chapters=chapters,
-        font_faces=Markup(font_face_rules(faces, templates)),
+        **{
+            **context.template_context(Format.PDF),
+            "abstract_html": Markup(_inner_html(abstract)),
+            "chapters": chapters,
+            "font_faces": Markup(font_face_rules(faces, templates)),
+        },
     )
     mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
     fetcher = SandboxFetcher(mounts)
@@ -75,6 +85,7 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
 
         with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
+            page_map = _page_map(document, anchors, context)
             printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
             if complete_text_mappings(document.fonts.values()):
                 printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
@@ -94,10 +105,37 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
             SourceLocation(job.translation.files[0]),
         )
     name = context.format_name(Format.PDF)
-    return (
-        context.stage(name, screen, Format.PDF, variant="screen"),
-        context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
+    return Written(
+        (
+            context.stage(name, screen, Format.PDF, variant="screen"),
+            context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
+        ),
+        page_map=page_map,
     )
+
+
+def _page_map(document: Document, anchors: dict[str, tuple[int, int]], context: EditionContext) -> PageMap:
+    """Where each page begins in the text, from the blocks WeasyPrint found on each page.
+
+    The ids given to blocks for this are then taken out of the pages' anchors: the PDF is written as
+    if they had never been there, without a named destination for every paragraph. The page numbers are
+    the folios book.css prints, counter(page) from 1 on the cover, with no /PageLabels: the page at
+    index i is page i + 1, in the screen and the print PDF alike (one layout).
+    """
+    found = [tuple(page.anchors) for page in document.pages]
+    for page in document.pages:
+        for name in [name for name in page.anchors if name.startswith(blocks.ANCHOR_PREFIX)]:
+            del page.anchors[name]
+    job = context.job
+    return PageMap(
+        source=job.report.identifiers.get(job.translation.language.tag, {}).get(Format.PDF, ""),
+        breaks=blocks.page_breaks(found, anchors),
+    )
+
+
+def _inner_html(element: HtmlElement) -> str:
+    """The HTML inside `element`, without its own tag."""
+    return (element.text or "") + "".join(transform.to_html(child) for child in element)
 
 
 def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
