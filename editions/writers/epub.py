@@ -126,7 +126,7 @@ def _page_metadata(page_map: PageMap | None) -> list[tuple[str, str]]:
     return [
         ("schema:accessibilityFeature", "pageBreakMarkers"),
         ("schema:accessibilityFeature", "pageNavigation"),
-        ("pageBreakSource", page_map.source or "none"),
+        ("pageBreakSource", page_map.source),
     ]
 
 
@@ -165,9 +165,9 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
     chapters, number = [], 1
     sources = {image.source: f"images/{image.name}" for image in context.document.images}
     notices = context.notices(Format.EPUB)
-    for chapter in context.document.chapters:
+    for part, chapter in enumerate(context.document.chapters, start=1):
         section = transform.parse(chapter.html)
-        blocks.mark_page_breaks(section, len(chapters) + 1, breaks)  # first: blocks as the PDF numbered them
+        blocks.mark_page_breaks(section, part, breaks)  # first: the blocks as the PDF writer numbered them
         transform.replace_sources(section, sources)
         transform.add_notices(section, notices, context.job.translation.language.tag)
         number = transform.number_notes(section, number, context.note_labels())

@@ -7,6 +7,7 @@ at their full resolution.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from weasyprint.pdf.fonts import Font
 from weasyprint.urls import FatalURLFetchingError
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Format, PageMap
+from editions.model import Format, Job, PageMap
 from editions.prepare import blocks, transform
 from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
@@ -85,7 +86,8 @@ def write_pdf(context: EditionContext) -> Written:
 
         with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
-            page_map = _page_map(document, anchors, context)
+            page_map = _page_map(document, anchors, job)
+            _drop_block_anchors(document)
             printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
             if complete_text_mappings(document.fonts.values()):
                 printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
@@ -114,28 +116,29 @@ def write_pdf(context: EditionContext) -> Written:
     )
 
 
-def _page_map(document: Document, anchors: dict[str, tuple[int, int]], context: EditionContext) -> PageMap:
+def _page_map(document: Document, anchors: dict[str, tuple[int, int]], job: Job) -> PageMap:
     """Where each page begins in the text, from the blocks WeasyPrint found on each page.
 
-    The ids given to blocks for this are then taken out of the pages' anchors: the PDF is written as
-    if they had never been there, without a named destination for every paragraph. The page numbers are
-    the folios book.css prints, counter(page) from 1 on the cover, with no /PageLabels: the page at
-    index i is page i + 1, in the screen and the print PDF alike (one layout).
+    The page numbers are the folios book.css prints, counter(page) from 1 on the cover, with no
+    /PageLabels: the page at index i is page i + 1, in the screen and the print PDF alike (one layout).
     """
-    found = [tuple(page.anchors) for page in document.pages]
+    return PageMap(
+        source=job.report.identifiers[job.translation.language.tag][Format.PDF],
+        breaks=blocks.page_breaks([tuple(page.anchors) for page in document.pages], anchors),
+    )
+
+
+def _drop_block_anchors(document: Document) -> None:
+    """Take the ids given to blocks for the page map out of the pages' anchors: the PDF is written as
+    if they had never been there, without a named destination for every paragraph."""
     for page in document.pages:
         for name in [name for name in page.anchors if name.startswith(blocks.ANCHOR_PREFIX)]:
             del page.anchors[name]
-    job = context.job
-    return PageMap(
-        source=job.report.identifiers.get(job.translation.language.tag, {}).get(Format.PDF, ""),
-        breaks=blocks.page_breaks(found, anchors),
-    )
 
 
 def _inner_html(element: HtmlElement) -> str:
     """The HTML inside `element`, without its own tag."""
-    return (element.text or "") + "".join(transform.to_html(child) for child in element)
+    return html.escape(element.text or "", quote=False) + "".join(transform.to_html(c) for c in element)
 
 
 def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
