@@ -57,10 +57,12 @@ def page_breaks(
     """Where each page begins in the text: `pages` holds the anchors found on each page, in page order
     (WeasyPrint's `page.anchors`, which name a block split across pages on every page it runs onto).
 
-    A page begins at the first block that starts on it. A page on which no block starts (it continues a
-    long paragraph or table) begins at the start of the block it continues, so that a reader sent there
-    misses none of its text. A page without any block (the cover, the contents, a blank verso) is not
-    listed. Pages are numbered from `first_page`, as the PDF prints its folios.
+    A page begins at the first block that starts on it: the lines a paragraph carries over from the
+    page before come just before the marker (blocks are the unit both formats share; a line is not).
+    A page on which no block starts (all of it inside a long paragraph or table) begins at the start of
+    the block it continues, so that a reader sent there misses none of its text. A page without any
+    block (the cover, the imprint, the contents, a blank verso) is not listed. Pages are numbered from
+    `first_page`, as the PDF prints its folios.
     """
     started: set[str] = set()
     breaks: list[PageBreak] = []
