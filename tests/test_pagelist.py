@@ -7,6 +7,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from checkers import pdf_text
 from conftest import run
@@ -147,6 +148,19 @@ def test_pagelist_points_at_the_pdf_pages_of_the_same_text(repository: Path, slu
         for element in etree.fromstring(book.read(name)).iterfind(".//x:span[@role='doc-pagebreak']", NS)
     ]
     assert sorted(markers) == sorted(href.split("#")[1] for href, _ in entries)
+
+
+def test_pagelist_leaves_no_trace_in_the_pdf(repository: Path) -> None:
+    # The ids the PDF writer gives blocks to find their pages are not named destinations of the PDF.
+    with pikepdf.open(repository / "output" / "la-lucha" / "fr" / "la-lucha-fr-print.pdf") as pdf:
+        names = _destinations(pdf.Root.Names.Dests)
+    assert "abstract" in names  # the document's own ids still are
+    assert not [name for name in names if name.startswith(blocks.ANCHOR_PREFIX)]
+
+
+def _destinations(node) -> list[str]:
+    names = [str(name) for name in list(node.get("/Names", []))[::2]]
+    return names + [name for kid in node.get("/Kids", []) for name in _destinations(kid)]
 
 
 def test_pagelist_metadata_names_the_pdf_as_its_source(repository: Path) -> None:
