@@ -18,6 +18,7 @@ from editions.prepare import blocks, transform
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
+NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 EDITIONS = [
     ("la-lucha", "fr"),
     ("la-lucha", "en"),
@@ -140,6 +141,11 @@ def test_pagelist_points_at_the_pdf_pages_of_the_same_text(repository: Path, slu
             assert any(_in_order(block[-3:], later) for later in pages[number - 1 :]), (label, block)
         folio = "".join(c for c in pages[number - 1] if unicodedata.category(c) != "Cf")
         assert re.search(rf"^\s*{label}\s*$", folio, re.MULTILINE), f"no folio {label} on page {label}"
+    # The NCX has the same pages, for reading systems of EPUB 2.
+    ncx = etree.fromstring(book.read("EPUB/toc.ncx"))
+    targets = ncx.iterfind(".//n:pageList/n:pageTarget", NCX)
+    assert [(t.find("n:content", NCX).get("src"), t.get("value")) for t in targets] == entries
+    assert ncx.find(".//n:meta[@name='dtb:maxPageNumber']", NCX).get("content") == entries[-1][1]
     # Every marker of the book is in the page-list, and only once.
     markers = [
         element.get("id")
@@ -182,6 +188,7 @@ def test_pagelist_is_left_out_of_an_epub_built_without_its_pdf(sample: Path) -> 
     assert result.code == 0, result.output
     book = zipfile.ZipFile(sample / "output" / "sample" / "en" / "sample-en.epub")
     assert _page_list(book) is None
+    assert b"pageList" not in book.read("EPUB/toc.ncx")
     assert not any(b"pagebreak" in book.read(name) for name in book.namelist() if name.endswith(".xhtml"))
     metadata = _metadata(book)
     assert "pageBreakSource" not in metadata

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from ebooklib import epub
+from lxml import etree
 from markupsafe import Markup
 
 from editions.errors import RenderError, SourceLocation
@@ -50,6 +51,7 @@ def write_epub(context: EditionContext) -> Written:
         edits={
             "EPUB/content.opf": _package_attributes(context),
             "EPUB/nav.xhtml": _nav_edits(context),
+            "EPUB/toc.ncx": _ncx_page_list(context),
         },
     )
     return Written((context.stage(context.format_name(Format.EPUB), data, Format.EPUB),))
@@ -303,6 +305,45 @@ def _page_list(context: EditionContext) -> Callable[[bytes], bytes]:
         f'hidden="hidden"><h2 id="page-list-title">{title}</h2><ol>{items}</ol></nav>'
     )
     return lambda document: document.replace(b"</body>", nav.encode("utf-8") + b"</body>", 1)
+
+
+def _ncx_page_list(context: EditionContext) -> Callable[[bytes], bytes]:
+    """The same pages in the NCX, for reading systems of EPUB 2 (Adobe Digital Editions 2 and the
+    e-readers built on it read pages only there)."""
+    page_map = context.page_map
+    if page_map is None or not page_map.breaks:
+        return lambda ncx: ncx
+    files = ["title.xhtml", *_chapter_files(context.document.chapters).values()]
+    title = context.gettext("Pages")
+
+    def add(data: bytes) -> bytes:
+        ncx = etree.fromstring(data)
+        for meta in ncx.iterfind(f"{_NCX}head/{_NCX}meta"):
+            if meta.get("name") == "dtb:totalPageCount":
+                meta.set("content", str(len(page_map.breaks)))
+            elif meta.get("name") == "dtb:maxPageNumber":
+                meta.set("content", page_map.breaks[-1].label)  # the numbers only increase
+        page_list = etree.SubElement(ncx, f"{_NCX}pageList")  # in the NCX's namespace, without a prefix
+        _ncx_label(page_list, title)
+        for page in page_map.breaks:
+            attributes = {"id": f"page-target-{page.label}", "type": "normal", "value": page.label}
+            target = etree.SubElement(page_list, f"{_NCX}pageTarget", attributes)
+            _ncx_label(target, page.label)
+            href = f"{files[page.part]}#{blocks.MARKER_PREFIX}{page.label}"
+            etree.SubElement(target, f"{_NCX}content", {"src": href})
+        ncx.find(f"{_NCX}navMap").addnext(page_list)
+        page_list.tail = "\n"
+        return etree.tostring(ncx, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+    return add
+
+
+_NCX = "{http://www.daisy.org/z3986/2005/ncx/}"
+
+
+def _ncx_label(parent: etree._Element, text: str) -> None:
+    label = etree.SubElement(parent, f"{_NCX}navLabel")
+    etree.SubElement(label, f"{_NCX}text").text = text
 
 
 def _nav_languages(context: EditionContext) -> Callable[[bytes], bytes]:
