@@ -53,6 +53,8 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
                 context = replace(context, done=tuple(artifacts))
                 written = write(context)
                 artifacts += written.artifacts
+                # The PDF's page map, for the EPUB's page-list. A build without the PDF (--format epub)
+                # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
                     context = replace(context, page_map=written.page_map)
         if not job.site.internal:
