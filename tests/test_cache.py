@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
+import time
 from pathlib import Path
 
 from conftest import run
 from test_publish import _snapshot
+
+from editions.cache import Cache, prune
 
 
 def _entries(cache: Path) -> dict[str, list[Path]]:
@@ -52,3 +57,16 @@ def test_cache_no_cache_keeps_nothing(sample: Path, tmp_path: Path) -> None:
     options = ("--edition", "sample/en", "--format", "html", "--cache-dir", str(cache), "--no-cache")
     assert run(sample, *options).code == 0
     assert not cache.exists()
+
+
+def test_cache_prune_removes_only_entries_no_build_used_lately(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    old, used, recent = (cache.fetch("kind", [name], lambda name=name: name.encode()) for name in "abc")
+    entries = {path.read_bytes()[32:]: path for path in (tmp_path / "cache" / "kind").iterdir()}
+    month_ago = time.time() - 40 * 86400
+    for name in (b"a", b"b"):
+        os.utime(entries[name], (month_ago, month_ago))
+    assert cache.fetch("kind", ["b"], lambda: b"made again") == used  # a hit marks the entry as used
+    assert prune(tmp_path / "cache", dt.timedelta(days=30)) == 1
+    assert sorted(path.read_bytes()[32:] for path in entries.values() if path.exists()) == [b"b", b"c"]
+    assert (old, recent) == (b"a", b"c")
