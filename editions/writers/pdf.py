@@ -26,6 +26,7 @@ from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mou
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
+from editions.writers.layout_cache import cached_layout
 from editions.writers.pdf_access import (
     complete_text_mappings,
     finish_direction,
@@ -61,7 +62,21 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         font_faces=Markup(font_face_rules(faces, templates)),
     )
     mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
-    fetcher = SandboxFetcher(mounts)
+    # The layout is the costliest step of a build: a page laid out before, reading the same files, is
+    # taken from the cache (a CI shard, a rebuild with --force, another copy of the project).
+    parts = cached_layout(
+        context.fonts.cache, "pdf-layout", page, mounts, lambda fetcher: _lay_out(context, page, fetcher)
+    )
+    name = context.format_name(Format.PDF)
+    return (
+        context.stage(name, parts["screen"], Format.PDF, variant="screen"),
+        context.stage(name.removesuffix(".pdf") + "-print.pdf", parts["print"], Format.PDF, variant="print"),
+    )
+
+
+def _lay_out(context: EditionContext, page: str, fetcher: SandboxFetcher) -> dict[str, bytes]:
+    """Lay `page` out once and write it as the screen and print PDFs; any WeasyPrint ERROR fails it."""
+    job = context.job
     try:
         direction = finish_direction(job.translation.language.direction)
 
@@ -93,11 +108,7 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    name = context.format_name(Format.PDF)
-    return (
-        context.stage(name, screen, Format.PDF, variant="screen"),
-        context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
-    )
+    return {"screen": screen, "print": printed}
 
 
 def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
