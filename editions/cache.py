@@ -10,8 +10,10 @@ hand) is detected, made again and replaced.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,19 +36,47 @@ class Cache:
         `inputs` must name everything the result depends on, tool versions and options included: two
         calls with the same inputs must be allowed to return each other's bytes.
         """
+        stored = self.get(kind, inputs)
+        if stored is not None:
+            return stored
+        data = make()
+        self.put(kind, inputs, data)
+        return data
+
+    def get(self, kind: str, inputs: Iterable[bytes | str]) -> bytes | None:
+        """The sound entry for these `inputs`, or None (no cache, no entry, or a damaged one)."""
         if self.root is None:
-            return make()
+            return None
         path = self.root / kind / _key(inputs)
         with contextlib.suppress(OSError):
             stored = path.read_bytes()
             digest, data = stored[:32], stored[32:]
             if hashlib.sha256(data).digest() == digest:
+                os.utime(path)  # marks the entry as used, for `prune`
                 return data
-        data = make()
+        return None
+
+    def put(self, kind: str, inputs: Iterable[bytes | str], data: bytes) -> None:
+        """Keep `data` as the result for these `inputs` (nothing without a cache)."""
+        if self.root is None:
+            return
         # A cache that cannot be written (full disk, read-only home) costs time, never a build.
         with contextlib.suppress(OSError):
-            write_atomic(path, hashlib.sha256(data).digest() + data)
-        return data
+            write_atomic(self.root / kind / _key(inputs), hashlib.sha256(data).digest() + data)
+
+
+def prune(root: Path, max_age: dt.timedelta) -> int:
+    """Remove the entries below `root` that no build has used for `max_age`; returns how many.
+
+    Safe while builds run: an entry removed under a reader is a miss, and is made again."""
+    limit = time.time() - max_age.total_seconds()
+    removed = 0
+    for path in root.glob("*/*"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def _key(inputs: Iterable[bytes | str]) -> str:

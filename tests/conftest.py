@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import shutil
@@ -14,6 +15,7 @@ import pytest
 import weasyprint
 from PIL import Image
 
+from editions.cache import prune
 from editions.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,15 +77,19 @@ PROFILE_WITH_SECRET = (
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One cache for the session's builds, as a developer's machine has, and never the user's own.
+def shared_cache() -> Iterator[Path]:
+    """One cache for the suite's builds, kept between runs as a developer's machine or a CI cache keeps
+    it, and never the user's own: `$EDITIONS_TEST_CACHE_DIR`, else `~/.cache/editions-tests`.
 
-    With pytest-xdist the workers share it (their temporary folders have one parent): entries are
-    written atomically, so processes may fill it at the same time, as CI shards do.
+    Entries are content-addressed (inputs, options and tool versions), so a warm entry gives the bytes a
+    cold build gives; tests that must see the tools work (reproducibility, the cache itself) pass their
+    own `--cache-dir` or `--no-cache`. The pytest-xdist workers share it: entries are written atomically.
+    Entries unused for a month are removed, so the folder does not grow with every change of the sources.
     """
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared-cache"
-    folder.mkdir(exist_ok=True)
+    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "editions-tests"
+    folder = Path(os.environ.get("EDITIONS_TEST_CACHE_DIR") or default)
+    folder.mkdir(parents=True, exist_ok=True)
+    prune(folder, max_age=dt.timedelta(days=30))
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("EDITIONS_CACHE_DIR", str(folder))
         yield folder

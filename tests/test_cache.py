@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
+import time
 from pathlib import Path
 
 from conftest import run
 from test_publish import _snapshot
+
+from editions.cache import Cache, prune
 
 
 def _entries(cache: Path) -> dict[str, list[Path]]:
@@ -26,8 +31,8 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     assert run(sample, *edition, "--output", str(tmp_path / "cold")).code == 0
     cold = _snapshot(tmp_path / "cold")
     entries = _entries(cache)
-    # The sample's text, its photo and its fonts: each kind of costly result was kept.
-    assert set(entries) == {"font-subset", "image", "pandoc"}
+    # The sample's text, its photo, its fonts and its PDF layout: each kind of costly result was kept.
+    assert set(entries) == {"font-subset", "image", "pandoc", "pdf-layout", "pdf-layout-reads"}
     assert all(entries.values())
 
     assert run(sample, *edition, "--output", str(tmp_path / "warm")).code == 0
@@ -52,3 +57,30 @@ def test_cache_no_cache_keeps_nothing(sample: Path, tmp_path: Path) -> None:
     options = ("--edition", "sample/en", "--format", "html", "--cache-dir", str(cache), "--no-cache")
     assert run(sample, *options).code == 0
     assert not cache.exists()
+
+
+def test_cache_prune_removes_only_entries_no_build_used_lately(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "cache")
+    old, used, recent = (cache.fetch("kind", [name], lambda name=name: name.encode()) for name in "abc")
+    entries = {path.read_bytes()[32:]: path for path in (tmp_path / "cache" / "kind").iterdir()}
+    month_ago = time.time() - 40 * 86400
+    for name in (b"a", b"b"):
+        os.utime(entries[name], (month_ago, month_ago))
+    assert cache.fetch("kind", ["b"], lambda: b"made again") == used  # a hit marks the entry as used
+    assert prune(tmp_path / "cache", dt.timedelta(days=30)) == 1
+    assert sorted(path.read_bytes()[32:] for path in entries.values() if path.exists()) == [b"b", b"c"]
+    assert (old, recent) == (b"a", b"c")
+
+
+def test_cache_a_layout_is_made_again_when_a_file_it_read_changes(sample: Path, tmp_path: Path) -> None:
+    """The PDF layout's key holds every file WeasyPrint read, found only while laying out: a stylesheet
+    edited since must give a new layout, not the one kept for the same page."""
+    cache = tmp_path / "cache"
+    edition = ("--edition", "sample/en", "--format", "pdf", "--jobs", "1", "--cache-dir", str(cache))
+    assert run(sample, *edition, "--output", str(tmp_path / "before")).code == 0
+    stylesheet = sample / "templates" / "print" / "book.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\nh1 { color: #00ff00; }\n", "utf-8")
+    assert run(sample, *edition, "--output", str(tmp_path / "after")).code == 0
+    assert len(_entries(cache)["pdf-layout"]) == 2
+    pdf = Path("sample", "en", "sample-en.pdf")
+    assert (tmp_path / "after" / pdf).read_bytes() != (tmp_path / "before" / pdf).read_bytes()

@@ -64,6 +64,7 @@ def _known_locales() -> frozenset[str]:
     return frozenset(localedata.locale_identifiers())
 
 
+@functools.cache  # a pure function of the tag and CLDR's data, asked for every stack of every page
 def lang_selectors(tag: str) -> tuple[str, ...]:
     """CSS selectors for the elements whose language a resource named `tag` serves.
 

@@ -72,6 +72,12 @@ def _settings(site: Site) -> str:
 
 
 @functools.cache
+def engine_digest() -> str:
+    """A digest of the engine's own code and filters: what other code made is never reused as ours."""
+    return _digest(_files(PACKAGE), PACKAGE.parent)
+
+
+@functools.cache
 def tool_versions() -> str:
     """The versions of pandoc and of the libraries that shape the outputs: an upgrade rebuilds everything."""
     versions = [f"pandoc {pypandoc.get_pandoc_version()}"]

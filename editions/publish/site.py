@@ -20,6 +20,7 @@ from babel.support import Translations
 from markupsafe import Markup
 
 from editions import i18n
+from editions.cache import Cache
 from editions.model import Artifact, Language, Listing, Site
 from editions.prepare import cover, transform
 from editions.prepare.fonts import FontSet, Stack, load_fonts
@@ -86,7 +87,9 @@ def page_name(tag: str, site: Site) -> str:
 
 def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
     """Every page of the site in every language it lists, its fonts and stylesheet, as declared artifacts."""
-    fonts = _sans_only(load_fonts(site.templates_dir / "fonts"))
+    # The site's subsets come from the same cache as the editions': a rebuild that changes no page text
+    # (a new checksum is hex digits the subset already has) cuts no font again.
+    fonts = replace(_sans_only(load_fonts(site.templates_dir / "fonts")), cache=Cache(site.cache_dir))
     by_report: dict[str, list[Listing]] = {}
     for record in manifest.editions.values():
         by_report.setdefault(record.listing.report, []).append(record.listing)

@@ -8,6 +8,7 @@ at their full resolution.
 from __future__ import annotations
 
 import html
+import json
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,13 +21,14 @@ from weasyprint.pdf.fonts import Font
 from weasyprint.urls import FatalURLFetchingError
 
 from editions.errors import RenderError, SourceLocation
-from editions.model import Format, Job, PageMap
+from editions.model import Format, PageBreak, PageMap
 from editions.prepare import blocks, transform
 from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, Written, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
+from editions.writers.layout_cache import cached_layout
 from editions.writers.pdf_access import (
     complete_text_mappings,
     finish_direction,
@@ -72,7 +74,38 @@ def write_pdf(context: EditionContext) -> Written:
         },
     )
     mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
-    fetcher = SandboxFetcher(mounts)
+    # The layout is the costliest step of a build: a page laid out before, reading the same files, is
+    # taken from the cache (a CI shard, a rebuild with --force, another copy of the project).
+    # The page map comes with them: the page holds the blocks' ids, so one layout gives one page map.
+    parts = cached_layout(
+        context.fonts.cache,
+        "pdf-layout",
+        page,
+        mounts,
+        lambda fetcher: _lay_out(context, page, fetcher, anchors),
+    )
+    name = context.format_name(Format.PDF)
+    page_map = PageMap(
+        source=job.report.identifiers[job.translation.language.tag][Format.PDF],
+        breaks=_breaks_from_json(parts["page-breaks"]),
+    )
+    return Written(
+        (
+            context.stage(name, parts["screen"], Format.PDF, variant="screen"),
+            context.stage(
+                name.removesuffix(".pdf") + "-print.pdf", parts["print"], Format.PDF, variant="print"
+            ),
+        ),
+        page_map=page_map,
+    )
+
+
+def _lay_out(
+    context: EditionContext, page: str, fetcher: SandboxFetcher, anchors: dict[str, tuple[int, int]]
+) -> dict[str, bytes]:
+    """Lay `page` out once and write it as the screen and print PDFs, with where each page begins in
+    the text (`anchors`: the blocks' ids); any WeasyPrint ERROR fails it."""
+    job = context.job
     try:
         direction = finish_direction(job.translation.language.direction)
 
@@ -86,7 +119,7 @@ def write_pdf(context: EditionContext) -> Written:
 
         with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
-            page_map = _page_map(document, anchors, job)
+            page_breaks = _page_breaks(document, anchors)
             _drop_block_anchors(document)
             printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
             if complete_text_mappings(document.fonts.values()):
@@ -106,26 +139,26 @@ def write_pdf(context: EditionContext) -> Written:
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    name = context.format_name(Format.PDF)
-    return Written(
-        (
-            context.stage(name, screen, Format.PDF, variant="screen"),
-            context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
-        ),
-        page_map=page_map,
-    )
+    return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks)}
 
 
-def _page_map(document: Document, anchors: dict[str, tuple[int, int]], job: Job) -> PageMap:
+def _page_breaks(document: Document, anchors: dict[str, tuple[int, int]]) -> tuple[PageBreak, ...]:
     """Where each page begins in the text, from the blocks WeasyPrint found on each page.
 
     The page numbers are the folios book.css prints, counter(page) from 1 on the cover, with no
     /PageLabels: the page at index i is page i + 1, in the screen and the print PDF alike (one layout).
     """
-    return PageMap(
-        source=job.report.identifiers[job.translation.language.tag][Format.PDF],
-        breaks=blocks.page_breaks([tuple(page.anchors) for page in document.pages], anchors),
-    )
+    return blocks.page_breaks([tuple(page.anchors) for page in document.pages], anchors)
+
+
+def _breaks_to_json(breaks: tuple[PageBreak, ...]) -> bytes:
+    """The page breaks as the layout cache keeps them."""
+    return json.dumps([[b.part, b.block, b.label] for b in breaks]).encode("utf-8")
+
+
+def _breaks_from_json(data: bytes) -> tuple[PageBreak, ...]:
+    """The page breaks `_breaks_to_json` kept."""
+    return tuple(PageBreak(part, block, label) for part, block, label in json.loads(data))
 
 
 def _drop_block_anchors(document: Document) -> None:
