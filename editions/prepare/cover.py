@@ -8,12 +8,14 @@ and the same sources give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -25,14 +27,16 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Report, Translation
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import FontSet
+from editions.prepare.images import clean_image
 from editions.writers import templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 
 NAME = "cover.jpg"  # the cover's file name in every edition's folder
 THUMBNAIL = "cover-small.jpg"  # the same cover for lists of reports, a tenth of the bytes
 MEDIA_TYPE = "image/jpeg"
-WIDTH, HEIGHT = 1200, 1600  # pixels; the EPUB cover and the sharing image need no more
-_DPI = 96  # CSS pixels are 1/96 in: the page is exactly WIDTH × HEIGHT at this resolution
+# Pixels; the EPUB cover and the sharing image need no more. The cover is the PDF's first page, an A4
+# page (210 × 297 mm), so the image keeps its proportions: 1200 × 1697.
+WIDTH, HEIGHT = 1200, round(1200 * 297 / 210)
 _QUALITY = 88  # flat colours and text: no visible ringing, about a tenth of the PNG's bytes
 
 
@@ -74,11 +78,44 @@ def render_cover(
             "templates/fonts/fonts.toml",
             SourceLocation(translation.files[0]),
         )
-    return _jpeg(_rasterise(pdf))
+    return _jpeg(rasterise(pdf))
 
 
-def _rasterise(pdf: bytes) -> bytes:
-    """The first page of `pdf` as PNG bytes, by poppler's pdftoppm."""
+@dataclass(frozen=True)
+class CoverImages:
+    """Where a page finds the cover's images: the publisher's logo, the partners' logos, the photo."""
+
+    logo: str = ""
+    partner_logos: tuple[str, ...] = ()
+    photo: str = ""
+
+
+def stage_cover_images(report: Report, folder: Path, url: Callable[[str], str]) -> CoverImages:
+    """Copies of the cover's images in `folder`, for a file that keeps them as they are (the PDF):
+    raster images re-encoded from their pixels, so no EXIF, GPS or comment ships; SVG logos as they
+    are, since WeasyPrint draws them as vectors and keeps none of their metadata. `url` names a copy."""
+
+    def stage(path: Path | None) -> str:
+        if path is None:
+            return ""
+        if path.suffix.lower() == ".svg":
+            data, extension = path.read_bytes(), "svg"
+        else:
+            data, kind = clean_image(path)
+            extension = "jpg" if kind == "JPEG" else "png"
+        name = f"cover-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+        (folder / name).write_bytes(data)
+        return url(name)
+
+    return CoverImages(
+        logo=stage(report.cover.logo),
+        partner_logos=tuple(stage(path) for path in report.cover.partner_logos),
+        photo=stage(report.cover.photo),
+    )
+
+
+def rasterise(pdf: bytes, width: int = WIDTH, height: int = HEIGHT) -> bytes:
+    """The first page of `pdf` as PNG bytes of `width` × `height` pixels, by poppler's pdftoppm."""
     program = shutil.which("pdftoppm")
     if program is None:
         raise RenderError(
@@ -86,7 +123,11 @@ def _rasterise(pdf: bytes) -> bytes:
             "build.py once, which installs it"
         )
     result = subprocess.run(
-        [program, "-png", "-r", str(_DPI), "-singlefile", "-aa", "yes", "-aaVector", "yes", "-"],
+        [
+            program,
+            *("-png", "-f", "1", "-singlefile", "-aa", "yes", "-aaVector", "yes"),
+            *("-scale-to-x", str(width), "-scale-to-y", str(height), "-"),
+        ],
         input=pdf,
         capture_output=True,
         check=False,
@@ -105,7 +146,7 @@ def _jpeg(png: bytes) -> bytes:
 
 
 def thumbnail(cover: bytes) -> bytes:
-    """The cover at 360 × 480 pixels, for landing pages on slow connections."""
+    """The cover at 360 × 509 pixels, for landing pages on slow connections."""
     with Image.open(io.BytesIO(cover)) as image:
         small = image.resize((WIDTH * 3 // 10, HEIGHT * 3 // 10), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()

@@ -22,6 +22,7 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Artifact, Format
 from editions.prepare import transform
 from editions.prepare.code import mark_code, mark_code_lines
+from editions.prepare.cover import stage_cover_images
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, templating
@@ -58,6 +59,7 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         "print/book.html",
         **context.template_context(Format.PDF),
         chapters=chapters,
+        cover_images=stage_cover_images(job.report, context.work, lambda name: mount_url("edition", name)),
         font_faces=Markup(font_face_rules(faces, templates)),
     )
     mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
