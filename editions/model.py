@@ -264,6 +264,8 @@ class Document:
     chapters: tuple[Chapter, ...]
     images: tuple[Image, ...] = ()
     withheld: tuple[str, ...] = ()  # the words of the confidential passages left out of this edition
+    title: str = ""  # the front matter's title and subtitle as text, with the language's typography
+    subtitle: str = ""
 
     @property
     def headings(self) -> tuple[Heading, ...]:

@@ -66,6 +66,11 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             "link-bibliography=true",
             "--metadata",
             f"reference-section-title={bibliography_title}",
+            # Plain text, which the command line never reads as Markdown: typography.lua typesets them.
+            "--metadata",
+            f"editions-title={translation.title}",
+            "--metadata",
+            f"editions-subtitle={translation.subtitle}",
         ]
         if report.bibliography is not None:
             options += ["--citeproc", "--bibliography", str(report.bibliography)]
