@@ -18,6 +18,7 @@ from editions.model import (
 )
 from editions.sources.checks import (
     COLOUR,
+    CONTACT,
     RELEASE,
     choice,
     colour_problem,
@@ -163,24 +164,7 @@ REPORT_SETTINGS = Table(
             default=[],
             check=lambda v: next(filter(None, map(contributor_problem, v)), None),
         ),
-        "contact": Table(
-            {
-                "email": Field(
-                    TEXT,
-                    "an e-mail address",
-                    'email = "info@example.org"',
-                    check=lambda v: None if "@" in v else f"'{v}' is not an e-mail address",
-                ),
-                "web": Field(
-                    TEXT,
-                    "a web site",
-                    'web = "https://www.protectioninternational.org"',
-                    check=lambda v: None if v.startswith(("https://", "http://")) else "write it https://…",
-                ),
-                "address": Field(TEXT, "a postal address", 'address = "…"', check=plain),
-            },
-            meaning="the publisher's contact details",
-        ),
+        "contact": CONTACT,
     }
 )
 

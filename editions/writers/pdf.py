@@ -60,6 +60,8 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         **context.template_context(Format.PDF),
         chapters=chapters,
         cover_images=stage_cover_images(job.report, context.work, lambda name: mount_url("edition", name)),
+        # The back cover's contact details: the report's own, else the publisher's from the site settings.
+        contact=dict(job.site.contact) | dict(job.report.publication.contact),
         font_faces=Markup(font_face_rules(faces, templates)),
     )
     mounts = {"templates": templates, "edition": context.work, **font_mounts(faces, templates)}
