@@ -66,11 +66,13 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             "link-bibliography=true",
             "--metadata",
             f"reference-section-title={bibliography_title}",
-            # Plain text, which the command line never reads as Markdown: typography.lua typesets them.
+            # The title and subtitle are plain text: given here, they replace the front matter's, which
+            # pandoc would read as Markdown (a "@handle" in a title became a citation that was not in the
+            # bibliography). typography.lua typesets them.
             "--metadata",
-            f"editions-title={translation.title}",
+            f"title={translation.title}",
             "--metadata",
-            f"editions-subtitle={translation.subtitle}",
+            f"subtitle={translation.subtitle}",
         ]
         if report.bibliography is not None:
             options += ["--citeproc", "--bibliography", str(report.bibliography)]
