@@ -8,10 +8,11 @@ at their full resolution.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pydyf
 from lxml.html import HtmlElement
 from markupsafe import Markup
 from weasyprint import HTML
@@ -68,13 +69,16 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
     fetcher = SandboxFetcher(mounts)
     try:
         direction = finish_direction(job.translation.language.direction)
+        title = cover_title_as_written(job.translation.title)
 
         def for_print(document: object, pdf: object) -> None:
             direction(document, pdf)
+            title(document, pdf)
             finish_for_print(document, pdf)
 
         def for_screen(document: object, pdf: object) -> None:
             direction(document, pdf)
+            title(document, pdf)
             finish_for_screen(document, pdf)
 
         with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
@@ -102,6 +106,22 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         context.stage(name, screen, Format.PDF, variant="screen"),
         context.stage(name.removesuffix(".pdf") + "-print.pdf", printed, Format.PDF, variant="print"),
     )
+
+
+_HEADING = ("/StructElem", "/H1")
+
+
+def cover_title_as_written(title: str) -> Callable[[object, pydyf.PDF], None]:
+    """A finisher that gives the cover's title, set in capitals by style (so its text in the PDF is in
+    capitals), its words as written for screen readers: /ActualText on the document's first H1."""
+
+    def finish(_document: object, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and (obj.get("Type"), obj.get("S")) == _HEADING:
+                obj["ActualText"] = pydyf.String(title)
+                return
+
+    return finish
 
 
 def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
