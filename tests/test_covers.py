@@ -17,14 +17,15 @@ from pathlib import Path
 import pikepdf
 import pytest
 from checkers import pdf_text
-from conftest import ROOTS, copy_project, run, write_photo
+from conftest import PROFILE_SECRET, ROOTS, copy_project, run, write_photo
 from lxml import html as lxml_html
 from PIL import Image, ImageChops
 
-from editions.check.pdf import page_boxes
+from editions.check.pdf import page_boxes, structure_problems
 from editions.errors import ErrorGroup
 from editions.prepare.cover import HEIGHT, WIDTH
 from editions.sources.config import load_site
+from editions.sources.report_settings import load_report_settings
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 BRIEF = "communities-are-hrds"
@@ -37,6 +38,8 @@ FRENCH_TITLE = f"Appel à{NBSP}l'action{NNBSP}: les communautés sont des DDH{NN
 # pixels more than 48 apart, and another language's cover of the same report (same colours, another
 # title) by a mean of 8–15 with 4–9 %. A title moved by a line, or a word changed, breaks both limits.
 MEAN_LIMIT = 2.0
+# What a phone writes into a photograph (conftest.write_photo): none of it may reach the PDF.
+SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif", PROFILE_SECRET[:20])
 FAR, FAR_SHARE_LIMIT = 48, 0.001
 
 
@@ -189,10 +192,25 @@ def test_covers_titles_carry_french_spacing_everywhere(repository: Path) -> None
 
 @pytest.fixture(scope="module")
 def french_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample in French only, as PDF: a title with « », Markdown characters and a handle, and the
-    publisher's address in the site settings rather than in report.toml."""
+    """The sample in French only, as PDF: a title with « », Markdown characters and a handle, the
+    publisher's address in the site settings rather than in report.toml, and a cover with a logo and
+    a photograph whose metadata says where it was taken."""
     root = copy_project(ROOTS / "basic", tmp_path_factory.mktemp("covers") / "project")
-    write_photo(root / "reports" / "sample" / "images" / "photo.jpg")
+    images = root / "reports" / "sample" / "images"
+    write_photo(images / "photo.jpg")
+    square = '<rect width="90" height="90" fill="#f00"/>'
+    (images / "logo.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 90 90">{square}</svg>', encoding="utf-8"
+    )
+    toml = root / "reports" / "sample" / "report.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'accent = "#f2c14e"\n',
+            'accent = "#f2c14e"\nlogo = "images/logo.svg"\nphoto = "images/photo.jpg"\n'
+            'photo_credit = "Photo : PI"\npartner_logos = ["images/logo.svg"]\n',
+        ),
+        encoding="utf-8",
+    )
     chapter = root / "reports" / "sample" / "fr" / "01-introduction.md"
     chapter.write_text(
         re.sub(
@@ -242,3 +260,33 @@ def test_covers_site_contact_is_checked_at_its_line(tmp_path: Path) -> None:
     messages = [error.render(tmp_path) for error in raised.value.errors]
     assert any(m.startswith("pyproject.toml:6: error:") and "https://" in m for m in messages), messages
     assert any(m.startswith("pyproject.toml:7: error:") and "e-mail" in m for m in messages), messages
+
+
+def test_covers_pdf_cover_with_logo_and_photo_is_the_cover_image_without_photo_metadata(
+    french_sample: Path,
+) -> None:
+    mean, far = _difference(_first_page(french_sample), french_sample.parent / "cover.jpg")
+    assert mean <= MEAN_LIMIT and far <= FAR_SHARE_LIMIT, (mean, far)
+    page = _first_page(french_sample)
+    assert page.getpixel((140, 130))[0] > 200 and page.getpixel((140, 130))[1] < 60  # the red logo
+    assert page.getpixel((600, 500)) == pytest.approx((120, 160, 90), abs=8)  # the photograph
+    data = french_sample.read_bytes()
+    assert not [secret for secret in SECRETS if secret in data]
+    assert not structure_problems(french_sample)
+
+
+def test_covers_partner_logos_need_their_partners_names(tmp_path: Path) -> None:
+    """A partner's logo is named, for screen readers, by the partner at the same place in `partners`."""
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+    toml = tmp_path / "report.toml"
+    toml.write_text(
+        'source_language = "en"\ndate = 2018-06-01\npublisher = "PI"\nauthors = ["PI"]\n'
+        'licence = "CC BY 4.0"\n[cover]\nbackground = "#22415e"\ntext = "#ffffff"\naccent = "#f2c14e"\n'
+        'partner_logos = ["logo.svg"]\n',
+        encoding="utf-8",
+    )
+    messages = [error.render(tmp_path) for error in load_report_settings(toml)[1]]
+    assert messages == [
+        "report.toml:10: error: [cover] partner_logos: more logos (1) than partners (0); give one logo per "
+        "partner, in the order of 'partners', and name every partner there"
+    ], messages

@@ -239,6 +239,17 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         if value[key] is None or isinstance(value[key], str)
     }
     images = _cover_images(path.parent, colours, source, errors)
+    partners = _list(value["partners"])
+    logos = len(images.get("partner_logos", ()))
+    if logos > len(partners):
+        # Each logo is named by its partner, in the same order: that name is what a screen reader says.
+        errors.append(
+            source.error(
+                ("cover", "partner_logos"),
+                f"[cover] partner_logos: more logos ({logos}) than partners ({len(partners)}); "
+                "give one logo per partner, in the order of 'partners', and name every partner there",
+            )
+        )
     if errors:
         return None, errors
     cover = Cover(

@@ -60,7 +60,8 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         "print/book.html",
         **context.template_context(Format.PDF),
         chapters=chapters,
-        cover_images=stage_cover_images(job.report, context.work, lambda name: mount_url("edition", name)),
+        # Relative to the templates' mount, where the page is laid out: the edition's files are ../edition/.
+        cover_images=stage_cover_images(job.report, context.work, lambda name: f"../edition/{name}"),
         # The back cover's contact details: the report's own, else the publisher's from the site settings.
         contact=dict(job.site.contact) | dict(job.report.publication.contact),
         font_faces=Markup(font_face_rules(faces, templates)),
