@@ -1,6 +1,8 @@
-"""The cover: one design for the EPUB, the web edition, the landing pages and the sharing image.
+"""The cover: one design for the PDF, the EPUB, the web edition, the landing pages and the sharing image.
 
-It is laid out by WeasyPrint with our own fonts (templates/cover/cover.html) and rasterised by poppler's
+The PDF's first page draws it as text (templates/print/book.html calls the same macro with the same
+stylesheet, templates/cover/front.html and cover.css); for every other use it is an image of an A4 page,
+laid out by WeasyPrint with our own fonts (templates/cover/cover.html) and rasterised by poppler's
 `pdftoppm`, which builds already need, then encoded as a JPEG by Pillow: the image never depends on the
 fonts of the reader's machine (the old SVG cover showed empty boxes for Thai where Noto was missing),
 and the same sources give the same bytes.
@@ -78,7 +80,7 @@ def render_cover(
             "templates/fonts/fonts.toml",
             SourceLocation(translation.files[0]),
         )
-    return _jpeg(rasterise(pdf))
+    return _jpeg(_rasterise(pdf))
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,8 @@ def stage_cover_images(report: Report, folder: Path, url: Callable[[str], str]) 
     )
 
 
-def rasterise(pdf: bytes, width: int = WIDTH, height: int = HEIGHT) -> bytes:
-    """The first page of `pdf` as PNG bytes of `width` × `height` pixels, by poppler's pdftoppm."""
+def _rasterise(pdf: bytes) -> bytes:
+    """The first page of `pdf` as PNG bytes of WIDTH × HEIGHT pixels, by poppler's pdftoppm."""
     program = shutil.which("pdftoppm")
     if program is None:
         raise RenderError(
@@ -126,7 +128,7 @@ def rasterise(pdf: bytes, width: int = WIDTH, height: int = HEIGHT) -> bytes:
         [
             program,
             *("-png", "-f", "1", "-singlefile", "-aa", "yes", "-aaVector", "yes"),
-            *("-scale-to-x", str(width), "-scale-to-y", str(height), "-"),
+            *("-scale-to-x", str(WIDTH), "-scale-to-y", str(HEIGHT), "-"),
         ],
         input=pdf,
         capture_output=True,
