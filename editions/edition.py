@@ -118,12 +118,15 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     images = prepare_images(sources, job.report.root, files, work, cache)
     # From here on, the title and subtitle are the typeset ones (French spaces, tied short words):
     # every writer, the cover and the site's pages show them as the body would.
-    translation = replace(
+    typeset = replace(
         translation,
         title=document.title or translation.title,
         subtitle=document.subtitle if translation.subtitle else "",
     )
-    job = replace(job, translation=translation)
+    # In the report too: writers tell this edition's translation from the others by identity.
+    others = tuple(typeset if t is translation else t for t in job.report.translations)
+    job = replace(job, report=replace(job.report, translations=others), translation=typeset)
+    translation = typeset
     return EditionContext(
         job=job,
         document=replace(document, images=images),
