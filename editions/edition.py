@@ -63,7 +63,7 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
         return EditionResult(
             job,
             artifacts=tuple(artifacts),
-            listing=listing(job, context.document, page_counts(staging, artifacts)),
+            listing=listing(context.job, context.document, page_counts(staging, artifacts)),
             staging_dir=staging,
             seconds=time.perf_counter() - started,
         )
@@ -121,6 +121,17 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
     if missing_glyphs:
         raise ErrorGroup(missing_glyphs)
     images = prepare_images(sources, job.report.root, files, work, cache)
+    # From here on, the title and subtitle are the typeset ones (French spaces, tied short words):
+    # every writer, the cover and the site's pages show them as the body would.
+    typeset = replace(
+        translation,
+        title=document.title or translation.title,
+        subtitle=document.subtitle if translation.subtitle else "",
+    )
+    # In the report too: writers tell this edition's translation from the others by identity.
+    others = tuple(typeset if t is translation else t for t in job.report.translations)
+    job = replace(job, report=replace(job.report, translations=others), translation=typeset)
+    translation = typeset
     return EditionContext(
         job=job,
         document=replace(document, images=images),

@@ -183,6 +183,7 @@ class Site:
     audience: str = "public"  # "internal" keeps confidential passages, marked, in its own output folder
     cache_dir: Path | None = None  # where costly results are kept between builds; None keeps nothing
     base_url: str = ""  # where output/ is published, ending in "/"; "" when unknown (no absolute links)
+    contact: tuple[tuple[str, str], ...] = ()  # the publisher's ("address" | "email" | "web", value) pairs
 
     @property
     def internal(self) -> bool:
@@ -264,6 +265,8 @@ class Document:
     chapters: tuple[Chapter, ...]
     images: tuple[Image, ...] = ()
     withheld: tuple[str, ...] = ()  # the words of the confidential passages left out of this edition
+    title: str = ""  # the front matter's title and subtitle as text, with the language's typography
+    subtitle: str = ""
 
     @property
     def headings(self) -> tuple[Heading, ...]:

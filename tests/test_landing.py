@@ -90,7 +90,7 @@ def test_landing_sharing_card_shows_a_cover_that_exists(published: Path) -> None
     assert image == f"{BASE_URL}sample/fr/cover.jpg"
     with Image.open(published / image.removeprefix(BASE_URL)) as cover:
         assert (cover.format, cover.size) == ("JPEG", (WIDTH, HEIGHT))
-    assert _meta(page, "og:title") == "Rapport d’exemple sur la protection collective"
+    assert _meta(page, "og:title") == "Rapport d’exemple sur la\u00a0protection collective"  # "la" tied
     assert _meta(page, "twitter:card") == "summary_large_image"
     alternates = dict(
         (link.get("hreflang"), link.get("href")) for link in page.xpath('//link[@rel="alternate"]')

@@ -81,6 +81,8 @@ def build_document(
         abstract_html=_inner_html(abstract),
         chapters=tuple(_chapter(section) for section in chapters),
         withheld=withheld.texts,
+        title=tree.get_element_by_id("editions-title").text_content().strip(),
+        subtitle=tree.get_element_by_id("editions-subtitle").text_content().strip(),
     )
     return document, list(dict.fromkeys(images))
 

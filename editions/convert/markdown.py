@@ -66,6 +66,13 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             "link-bibliography=true",
             "--metadata",
             f"reference-section-title={bibliography_title}",
+            # The title and subtitle are plain text: given here, they replace the front matter's, which
+            # pandoc would read as Markdown (a "@handle" in a title became a citation that was not in the
+            # bibliography). typography.lua typesets them.
+            "--metadata",
+            f"title={translation.title}",
+            "--metadata",
+            f"subtitle={translation.subtitle}",
         ]
         if report.bibliography is not None:
             options += ["--citeproc", "--bibliography", str(report.bibliography)]

@@ -67,7 +67,16 @@ def _settings(site: Site) -> str:
         str(path.relative_to(site.root)) for path in (site.reports_dir, site.templates_dir, site.locales_dir)
     ]
     return repr(
-        (site.name, site.publisher, site.language, site.release, site.audience, site.base_url, folders)
+        (
+            site.name,
+            site.publisher,
+            site.language,
+            site.release,
+            site.audience,
+            site.base_url,
+            site.contact,
+            folders,
+        )
     )
 
 

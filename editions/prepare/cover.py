@@ -1,6 +1,8 @@
-"""The cover: one design for the EPUB, the web edition, the landing pages and the sharing image.
+"""The cover: one design for the PDF, the EPUB, the web edition, the landing pages and the sharing image.
 
-It is laid out by WeasyPrint with our own fonts (templates/cover/cover.html) and rasterised by poppler's
+The PDF's first page draws it as text (templates/print/book.html calls the same macro with the same
+stylesheet, templates/cover/front.html and cover.css); for every other use it is an image of an A4 page,
+laid out by WeasyPrint with our own fonts (templates/cover/cover.html) and rasterised by poppler's
 `pdftoppm`, which builds already need, then encoded as a JPEG by Pillow: the image never depends on the
 fonts of the reader's machine (the old SVG cover showed empty boxes for Thai where Noto was missing),
 and the same sources give the same bytes.
@@ -8,12 +10,14 @@ and the same sources give the same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -25,14 +29,16 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Report, Translation
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import FontSet
+from editions.prepare.images import clean_image
 from editions.writers import templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 
 NAME = "cover.jpg"  # the cover's file name in every edition's folder
 THUMBNAIL = "cover-small.jpg"  # the same cover for lists of reports, a tenth of the bytes
 MEDIA_TYPE = "image/jpeg"
-WIDTH, HEIGHT = 1200, 1600  # pixels; the EPUB cover and the sharing image need no more
-_DPI = 96  # CSS pixels are 1/96 in: the page is exactly WIDTH × HEIGHT at this resolution
+# Pixels; the EPUB cover and the sharing image need no more. The cover is the PDF's first page, an A4
+# page (210 × 297 mm), so the image keeps its proportions: 1200 × 1697.
+WIDTH, HEIGHT = 1200, round(1200 * 297 / 210)
 _QUALITY = 88  # flat colours and text: no visible ringing, about a tenth of the PNG's bytes
 
 
@@ -77,8 +83,41 @@ def render_cover(
     return _jpeg(_rasterise(pdf))
 
 
+@dataclass(frozen=True)
+class CoverImages:
+    """Where a page finds the cover's images: the publisher's logo, the partners' logos, the photo."""
+
+    logo: str = ""
+    partner_logos: tuple[str, ...] = ()
+    photo: str = ""
+
+
+def stage_cover_images(report: Report, folder: Path, url: Callable[[str], str]) -> CoverImages:
+    """Copies of the cover's images in `folder`, for a file that keeps them as they are (the PDF):
+    raster images re-encoded from their pixels, so no EXIF, GPS or comment ships; SVG logos as they
+    are, since WeasyPrint draws them as vectors and keeps none of their metadata. `url` names a copy."""
+
+    def stage(path: Path | None) -> str:
+        if path is None:
+            return ""
+        if path.suffix.lower() == ".svg":
+            data, extension = path.read_bytes(), "svg"
+        else:
+            data, kind = clean_image(path)
+            extension = "jpg" if kind == "JPEG" else "png"
+        name = f"cover-{hashlib.sha256(data).hexdigest()[:16]}.{extension}"
+        (folder / name).write_bytes(data)
+        return url(name)
+
+    return CoverImages(
+        logo=stage(report.cover.logo),
+        partner_logos=tuple(stage(path) for path in report.cover.partner_logos),
+        photo=stage(report.cover.photo),
+    )
+
+
 def _rasterise(pdf: bytes) -> bytes:
-    """The first page of `pdf` as PNG bytes, by poppler's pdftoppm."""
+    """The first page of `pdf` as PNG bytes of WIDTH × HEIGHT pixels, by poppler's pdftoppm."""
     program = shutil.which("pdftoppm")
     if program is None:
         raise RenderError(
@@ -86,7 +125,11 @@ def _rasterise(pdf: bytes) -> bytes:
             "build.py once, which installs it"
         )
     result = subprocess.run(
-        [program, "-png", "-r", str(_DPI), "-singlefile", "-aa", "yes", "-aaVector", "yes", "-"],
+        [
+            program,
+            *("-png", "-f", "1", "-singlefile", "-aa", "yes", "-aaVector", "yes"),
+            *("-scale-to-x", str(WIDTH), "-scale-to-y", str(HEIGHT), "-"),
+        ],
         input=pdf,
         capture_output=True,
         check=False,
@@ -105,7 +148,7 @@ def _jpeg(png: bytes) -> bytes:
 
 
 def thumbnail(cover: bytes) -> bytes:
-    """The cover at 360 × 480 pixels, for landing pages on slow connections."""
+    """The cover at 360 × 509 pixels, for landing pages on slow connections."""
     with Image.open(io.BytesIO(cover)) as image:
         small = image.resize((WIDTH * 3 // 10, HEIGHT * 3 // 10), Image.Resampling.LANCZOS)
         buffer = io.BytesIO()

@@ -26,6 +26,32 @@ _RELEASE_VALUES = ("refuse", "allow")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+# The publisher's contact details: [contact] in report.toml, [tool.editions.contact] for every report.
+CONTACT = Table(
+    {
+        "email": Field(
+            TEXT,
+            "an e-mail address",
+            'email = "info@example.org"',
+            check=lambda v: None if "@" in v else f"'{v}' is not an e-mail address",
+        ),
+        "web": Field(
+            TEXT,
+            "a web site",
+            'web = "https://www.protectioninternational.org"',
+            check=lambda v: None if v.startswith(("https://", "http://")) else "write it https://…",
+        ),
+        "address": Field(
+            TEXT,
+            "a postal address (lines separated by \\n)",
+            'address = "Street 1\\n1000 City\\nCountry"',
+            check=markup_problem,
+        ),
+    },
+    meaning="the publisher's contact details",
+)
+
+
 def plain(value: str) -> str | None:
     """Why a text may not hold markup, or None."""
     return markup_problem(value)

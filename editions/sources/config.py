@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from editions.errors import ConfigError, ErrorGroup, SourceLocation
@@ -11,6 +12,7 @@ from editions.model import (
     Site,
 )
 from editions.sources.checks import (
+    CONTACT,
     RELEASE,
     language_problem,
     plain,
@@ -87,6 +89,9 @@ SITE_SETTINGS = Table(
             ),
         ),
         "release": RELEASE,
+        # What every report's back cover says of the publisher, unless its report.toml's [contact] says
+        # otherwise: the address, web site and e-mail are the publisher's, not one report's.
+        "contact": replace(CONTACT, meaning="the publisher's contact details, for every report's back cover"),
     }
 )
 
@@ -125,6 +130,7 @@ def load_site(root: Path, output: Path | None = None, audience: str = "public") 
         base_url=value["base_url"].rstrip("/") + "/" if value["base_url"] else "",
         release=release_policy(value["release"]) or ReleasePolicy(),
         audience=audience,
+        contact=tuple(sorted((key, text.strip()) for key, text in (value["contact"] or {}).items())),
     )
 
 

@@ -18,6 +18,7 @@ from editions.model import (
 )
 from editions.sources.checks import (
     COLOUR,
+    CONTACT,
     RELEASE,
     choice,
     colour_problem,
@@ -163,24 +164,7 @@ REPORT_SETTINGS = Table(
             default=[],
             check=lambda v: next(filter(None, map(contributor_problem, v)), None),
         ),
-        "contact": Table(
-            {
-                "email": Field(
-                    TEXT,
-                    "an e-mail address",
-                    'email = "info@example.org"',
-                    check=lambda v: None if "@" in v else f"'{v}' is not an e-mail address",
-                ),
-                "web": Field(
-                    TEXT,
-                    "a web site",
-                    'web = "https://www.protectioninternational.org"',
-                    check=lambda v: None if v.startswith(("https://", "http://")) else "write it https://…",
-                ),
-                "address": Field(TEXT, "a postal address", 'address = "…"', check=plain),
-            },
-            meaning="the publisher's contact details",
-        ),
+        "contact": CONTACT,
     }
 )
 
@@ -255,6 +239,17 @@ def load_report_settings(path: Path) -> tuple[ReportSettings | None, list[Config
         if value[key] is None or isinstance(value[key], str)
     }
     images = _cover_images(path.parent, colours, source, errors)
+    partners = _list(value["partners"])
+    logos = len(images.get("partner_logos", ()))
+    if logos > len(partners):
+        # Each logo is named by its partner, in the same order: that name is what a screen reader says.
+        errors.append(
+            source.error(
+                ("cover", "partner_logos"),
+                f"[cover] partner_logos: more logos ({logos}) than partners ({len(partners)}); "
+                "give one logo per partner, in the order of 'partners', and name every partner there",
+            )
+        )
     if errors:
         return None, errors
     cover = Cover(

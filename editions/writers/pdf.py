@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pydyf
 from lxml.html import HtmlElement
 from markupsafe import Markup
 from weasyprint import HTML, Document
@@ -24,6 +25,7 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Format, PageBreak, PageMap
 from editions.prepare import blocks, transform
 from editions.prepare.code import mark_code, mark_code_lines
+from editions.prepare.cover import stage_cover_images
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
 from editions.writers import EditionContext, Written, templating
@@ -70,6 +72,11 @@ def write_pdf(context: EditionContext) -> Written:
             **context.template_context(Format.PDF),
             "abstract_html": Markup(_inner_html(abstract)),
             "chapters": chapters,
+            # Relative to the templates' mount, where the page is laid out: the edition's files are
+            # ../edition/.
+            "cover_images": stage_cover_images(job.report, context.work, lambda name: f"../edition/{name}"),
+            # The back cover's contact details: the report's own, else the publisher's from the site's.
+            "contact": dict(job.site.contact) | dict(job.report.publication.contact),
             "font_faces": Markup(font_face_rules(faces, templates)),
         },
     )
@@ -108,13 +115,16 @@ def _lay_out(
     job = context.job
     try:
         direction = finish_direction(job.translation.language.direction)
+        title = cover_title_as_written(job.translation.title)
 
         def for_print(document: object, pdf: object) -> None:
             direction(document, pdf)
+            title(document, pdf)
             finish_for_print(document, pdf)
 
         def for_screen(document: object, pdf: object) -> None:
             direction(document, pdf)
+            title(document, pdf)
             finish_for_screen(document, pdf)
 
         with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
@@ -172,6 +182,22 @@ def _drop_block_anchors(document: Document) -> None:
 def _inner_html(element: HtmlElement) -> str:
     """The HTML inside `element`, without its own tag."""
     return html.escape(element.text or "", quote=False) + "".join(transform.to_html(c) for c in element)
+
+
+_HEADING = ("/StructElem", "/H1")
+
+
+def cover_title_as_written(title: str) -> Callable[[object, pydyf.PDF], None]:
+    """A finisher that gives the cover's title, set in capitals by style (so its text in the PDF is in
+    capitals), its words as written for screen readers: /ActualText on the document's first H1."""
+
+    def finish(_document: object, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Dictionary) and (obj.get("Type"), obj.get("S")) == _HEADING:
+                obj["ActualText"] = pydyf.String(title)
+                return
+
+    return finish
 
 
 def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:

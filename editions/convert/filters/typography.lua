@@ -169,5 +169,14 @@ function Pandoc(doc)
   if pandoc.utils.type(doc.meta.abstract) == "Blocks" or pandoc.utils.type(doc.meta.abstract) == "Inlines" then
     doc.meta.abstract = process(doc.meta.abstract)
   end
+  -- The title and subtitle come as plain text on the command line (never read as Markdown, so "@" or
+  -- "*" stay as written); they get the body's typography once here, for every page, cover, header and
+  -- metadata that shows them.
+  for _, key in ipairs({ "title", "subtitle" }) do
+    if doc.meta[key] ~= nil then
+      local text = pandoc.utils.stringify(doc.meta[key]) -- a title "true" arrives as a boolean
+      doc.meta[key] = process(pandoc.Blocks({ pandoc.Plain(pandoc.Inlines(text)) }))[1].content
+    end
+  end
   return doc
 end
