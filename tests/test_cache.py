@@ -31,8 +31,16 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     assert run(sample, *edition, "--output", str(tmp_path / "cold")).code == 0
     cold = _snapshot(tmp_path / "cold")
     entries = _entries(cache)
-    # The sample's text, its photo, its fonts and its PDF layout: each kind of costly result was kept.
-    assert set(entries) == {"font-subset", "image", "pandoc", "pdf-layout", "pdf-layout-reads"}
+    # The sample's text, photo, fonts, cover and PDF layout: each kind of costly result was kept.
+    assert set(entries) == {
+        "cover",
+        "cover-reads",
+        "font-subset",
+        "image",
+        "pandoc",
+        "pdf-layout",
+        "pdf-layout-reads",
+    }
     assert all(entries.values())
 
     assert run(sample, *edition, "--output", str(tmp_path / "warm")).code == 0

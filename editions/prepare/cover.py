@@ -10,6 +10,7 @@ and the same sources give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import logging
@@ -32,6 +33,7 @@ from editions.prepare.fonts import FontSet
 from editions.prepare.images import clean_image
 from editions.writers import templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
+from editions.writers.layout_cache import cached_layout
 
 NAME = "cover.jpg"  # the cover's file name in every edition's folder
 THUMBNAIL = "cover-small.jpg"  # the same cover for lists of reports, a tenth of the bytes
@@ -71,16 +73,21 @@ def render_cover(
         font_faces=Markup(font_face_rules(faces, templates)),
         font_stacks=Markup(fonts.css()),
     )
-    fetcher = SandboxFetcher({"templates": templates, "report": folder, **font_mounts(faces, templates)})
-    with _missing_glyphs() as missing:
-        pdf = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).write_pdf()
-    if missing:
-        raise RenderError(
-            f"the cover cannot draw every character of its text ({missing[0]}); add a font for it to "
-            "templates/fonts/fonts.toml",
-            SourceLocation(translation.files[0]),
-        )
-    return _jpeg(_rasterise(pdf))
+    mounts = {"templates": templates, "report": folder, **font_mounts(faces, templates)}
+
+    def draw(fetcher: SandboxFetcher) -> dict[str, bytes]:
+        with _missing_glyphs() as missing:
+            pdf = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).write_pdf()
+        if missing:
+            raise RenderError(
+                f"the cover cannot draw every character of its text ({missing[0]}); add a font for it to "
+                "templates/fonts/fonts.toml",
+                SourceLocation(translation.files[0]),
+            )
+        return {"jpeg": _jpeg(_rasterise(pdf))}
+
+    # Laid out and rasterised once per design, text and images: every format and rebuild reuses it.
+    return cached_layout(fonts.cache, "cover", page, mounts, draw, also=(_poppler_version(),))["jpeg"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,16 @@ def stage_cover_images(report: Report, folder: Path, url: Callable[[str], str]) 
         partner_logos=tuple(stage(path) for path in report.cover.partner_logos),
         photo=stage(report.cover.photo),
     )
+
+
+@functools.cache
+def _poppler_version() -> str:
+    """pdftoppm's version, which the cover's pixels depend on (part of the cover's cache key)."""
+    program = shutil.which("pdftoppm")
+    if program is None:
+        return "no pdftoppm"  # _rasterise says what to install
+    done = subprocess.run([program, "-v"], capture_output=True, text=True, check=False)
+    return (done.stderr or done.stdout).splitlines()[0] if (done.stderr or done.stdout) else "pdftoppm"
 
 
 def _rasterise(pdf: bytes) -> bytes:

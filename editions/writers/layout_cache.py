@@ -50,13 +50,19 @@ class RecordingFetcher(SandboxFetcher):
 
 
 def cached_layout(
-    cache: Cache, kind: str, page: str, mounts: dict[str, Path], make: Callable[[SandboxFetcher], Parts]
+    cache: Cache,
+    kind: str,
+    page: str,
+    mounts: dict[str, Path],
+    make: Callable[[SandboxFetcher], Parts],
+    also: tuple[str, ...] = (),
 ) -> Parts:
     """`make(fetcher)`'s parts for this page, from the cache when a layout of the same page read the
-    same files; `make` must lay out `page` with the fetcher it is given, and depend on nothing else."""
+    same files; `make` must lay out `page` with the fetcher it is given, and depend on nothing else
+    but the versions of the tools it calls, named in `also` (such as pdftoppm's)."""
     if cache.root is None:
         return make(SandboxFetcher(mounts))
-    page_key = (page, engine_digest(), tool_versions(), system_versions())
+    page_key = (page, engine_digest(), tool_versions(), system_versions(), *also)
     recipe = cache.get(f"{kind}-reads", page_key)
     if recipe is not None:
         urls = json.loads(recipe)
