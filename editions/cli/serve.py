@@ -7,15 +7,19 @@ import functools
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import watchfiles
+
 from editions.cli.progress import Progress
-from editions.model import Site
+from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
+from editions.workers import Workers
 
 VERSION_PATH = "/__editions/version"
 RELOAD_PATH = "/__editions/reload.js"
@@ -24,7 +28,7 @@ RELOAD_PATH = "/__editions/reload.js"
 RELOAD_SCRIPT = (
     "(function(){var seen=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
     ".then(function(r){return r.text();}).then(function(v){if(seen!==null&&v!==seen){location.reload();}"
-    "seen=v;}).catch(function(){});},1000);})();"
+    "seen=v;}).catch(function(){});},300);})();"
 )
 RELOAD_TAG = f'<script src="{RELOAD_PATH}"></script>'
 _POLICY = re.compile(rb'(http-equiv="Content-Security-Policy" content=")([^"]*)"')
@@ -34,7 +38,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 class Preview:
-    """Rebuilds the selected editions on demand and counts the builds that changed something."""
+    """Rebuilds the selected editions on demand, web edition first, with worker processes kept between
+    builds; counts the builds that changed something, for the browser's reload probe."""
 
     def __init__(
         self,
@@ -47,7 +52,7 @@ class Preview:
     ) -> None:
         self.site = site
         self.selection = selection
-        self.workers = workers
+        self.workers = Workers(workers)  # kept from one save to the next, with what they loaded
         self.progress = progress
         self.epoch = epoch
         self.on_build = on_build  # prints the summary and the errors, as after a build
@@ -55,23 +60,91 @@ class Preview:
         self.lock = threading.Lock()
 
     def rebuild(self) -> BuildReport:
-        """Build what changed since the last build (editions whose inputs are unchanged are skipped)."""
-        started = time.perf_counter()
-        outcome = build(self.site, self.selection, self.workers, self.progress, self.epoch)
-        with self.lock:
-            self.version += 1
-        self.on_build(outcome, time.perf_counter() - started)
+        """Build what changed since the last build: editions whose inputs are unchanged are skipped.
+
+        The web edition of each changed edition comes first, so the page in the browser reloads within
+        the time of an HTML build; the other formats follow in a second build. The outcome is the last
+        build's; a first build that found errors is not followed by the second (the same errors again).
+        """
+        outcome = BuildReport()
+        for formats in _passes(self.selection.formats or tuple(Format)):
+            started = time.perf_counter()
+            selection = replace(self.selection, formats=formats)
+            outcome = build(self.site, selection, self.workers, self.progress, self.epoch)
+            if outcome.results or not self.version:
+                with self.lock:
+                    self.version += 1
+            self.on_build(outcome, time.perf_counter() - started)
+            if not outcome.ok:
+                break
         return outcome
 
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self.workers.close()
 
-def watched_state(site: Site) -> dict[Path, int]:
-    """The modification time of every source, template and catalog file: a change means rebuild."""
-    state = {}
-    for folder in (site.reports_dir, site.templates_dir, site.locales_dir):
-        for path in folder.rglob("*"):
-            if path.is_file() and path.suffix != ".mo":
-                state[path] = path.stat().st_mtime_ns
-    return state
+
+def _passes(formats: tuple[Format, ...]) -> list[tuple[Format, ...]]:
+    """The web edition alone first, then the other formats asked for."""
+    if Format.HTML not in formats or len(formats) == 1:
+        return [formats]
+    return [(Format.HTML,), tuple(fmt for fmt in formats if fmt != Format.HTML)]
+
+
+# Files that editors write beside the one being saved, and never a source: Emacs's lock (.#x) and
+# autosave (#x#), backups (x~), Vim's swap files (.x.swp, .swo …) and its test file "4913" (and the
+# numbers after it), JetBrains' safe-write copies, and the temporary names of atomic saves.
+_EDITOR_FILES = re.compile(
+    r"^\.#|^#.*#$|~$|^\..*\.sw[a-p]$|^\d{4,}$|___jb_(tmp|old)___$|\.(tmp|temp|bak|swp|swx)$|^\.goutputstream-"
+)
+
+
+def is_editor_file(path: Path) -> bool:
+    """Whether `path` is a file an editor writes while saving, not a source: saving it builds nothing."""
+    return bool(_EDITOR_FILES.search(path.name))
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """The changes that matter: sources, templates and catalogs, not editors' files or compiled catalogs."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        """Whether a change to `path` may change an edition."""
+        name = Path(path)
+        return super().__call__(change, path) and not is_editor_file(name) and name.suffix != ".mo"
+
+
+# Changes closer together than STEP_MS make one batch (an editor's "save all", a `git checkout`), and a
+# batch waits at most DEBOUNCE_MS for the end of a burst.
+STEP_MS = 200
+DEBOUNCE_MS = 1600
+
+
+def watched_folders(site: Site) -> list[Path]:
+    """The folders whose files the editions are made from: sources, templates and catalogs."""
+    return [folder for folder in (site.reports_dir, site.templates_dir, site.locales_dir) if folder.is_dir()]
+
+
+def changes(site: Site, stop: threading.Event | None = None) -> Iterator[set[Path]]:
+    """Each batch of saved sources, templates and catalogs, as it happens, until `stop` is set.
+
+    The operating system reports the changes (inotify on Linux): nothing is polled, and saves made during
+    a build come in the next batch.
+    """
+    for batch in watchfiles.watch(
+        *watched_folders(site),
+        watch_filter=SourceFilter(),
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        stop_event=stop,
+        rust_timeout=500,  # how often `stop` is looked at
+    ):
+        yield {Path(path) for _, path in batch}
+
+
+def watch(preview: Preview, stop: threading.Event | None = None) -> None:
+    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C)."""
+    for _ in changes(preview.site, stop):
+        preview.rebuild()
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
@@ -82,22 +155,21 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
 
 def serve(preview: Preview, port: int, say) -> None:
     """Serve until interrupted, rebuilding whenever a watched file changes."""
-    preview.rebuild()
-    server = make_server(preview, port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ — save a file to rebuild; Ctrl+C stops.")
-    state = watched_state(preview.site)
     try:
-        while True:
-            time.sleep(0.5)
-            now = watched_state(preview.site)
-            if now != state:
-                state = now
-                preview.rebuild()
+        preview.rebuild()
+        server = make_server(preview, port)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        address = f"http://127.0.0.1:{server.server_address[1]}/"
+        say(f"Preview at {address} — save a file to rebuild; Ctrl+C stops.")
+        try:
+            # Builds run in this thread: the workers die with the thread that started them.
+            watch(preview)
+        finally:
+            server.shutdown()
     except KeyboardInterrupt:
         say("Preview stopped.")
     finally:
-        server.shutdown()
+        preview.close()
 
 
 class _Handler(SimpleHTTPRequestHandler):
