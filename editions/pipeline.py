@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -49,13 +50,15 @@ def build(
     progress: Progress,
     epoch: dt.datetime | None = None,
     say: Callable[[str], None] = lambda message: None,
+    abandon: threading.Event | None = None,
 ) -> BuildReport:
     """Build the selected editions and publish them in one transaction.
 
     `workers` is a number of worker processes started for this build alone, or the caller's `Workers`,
     kept from one build to the next (`serve`). A failed edition stops no other and keeps its published
     files; a report that fails to load keeps exactly what it last published; the site's pages are drawn
-    from the manifest only.
+    from the manifest only. Once `abandon` is set, the editions not built yet are left for a later build
+    (`serve`, when a file is saved again), and those built are published.
     """
     with _own_workers(workers) as pool, publishing_lock(site.output_dir, say):
         recovered = recover(site.output_dir)
@@ -69,7 +72,7 @@ def build(
         staging = sidecar(site.output_dir, "staging")
         shutil.rmtree(staging, ignore_errors=True)
         progress.start(jobs)
-        for result in pool.run(jobs, staging, progress):
+        for result in pool.run(jobs, staging, progress, abandon):
             outcome.results.append(result)
             progress.finish(result)
         secrets = tuple(c for report in project.reports for c in report.confidential)

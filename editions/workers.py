@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -29,24 +30,34 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Workers:
-    """Up to `count` worker processes, started at the first build that has several editions for them and
-    kept until `close()`; with one worker, or one edition and no pool yet, editions build in this process.
+    """Up to `count` worker processes, started at the first build that has several editions for them (or
+    at the first build, `always`) and kept until `close()`; with one worker, or one edition and no pool
+    yet, editions build in this process.
 
     Keeping the pool saves every later build (each save in `serve`) the start of its processes: a second
     or so each to import WeasyPrint and the rest, and another to read the fonts.
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, always: bool = False) -> None:
         self.count = max(1, count)
+        self.always = always  # a pool even for one edition: serve, whose builds may be given up
         self.resources = Resources()  # for the editions built in this process
         self._context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
         self._events: multiprocessing.Queue | None = None
         self._pool: ProcessPoolExecutor | None = None
 
-    def run(self, jobs: list[Job], staging: Path, progress: Progress) -> Iterator[EditionResult]:
-        """Results as editions finish; with several workers, each edition builds in a worker process."""
-        if self._pool is None and (self.count <= 1 or len(jobs) <= 1):
+    def run(
+        self, jobs: list[Job], staging: Path, progress: Progress, abandon: threading.Event | None = None
+    ) -> Iterator[EditionResult]:
+        """Results as editions finish; with several workers, each edition builds in a worker process.
+
+        Once `abandon` is set, the editions not finished yet are given up, without a result: their
+        workers are stopped (and started anew by the next build), an edition built here is let finish.
+        """
+        if self._pool is None and (self.count <= 1 or (len(jobs) <= 1 and not self.always)):
             for job in jobs:
+                if abandon is not None and abandon.is_set():
+                    return
                 yield build_edition(job, staging, progress.stage, self.resources)
             return
         pool, events = self._started()
@@ -57,6 +68,9 @@ class Workers:
             self._drain(events, progress)
             for future in done:
                 yield self._result(future, submitted[future])
+            if pending and abandon is not None and abandon.is_set():
+                self._stop_pool(kill=True)
+                return
 
     @property
     def pids(self) -> frozenset[int]:
@@ -66,9 +80,7 @@ class Workers:
 
     def close(self) -> None:
         """Stop the worker processes (the next build starts new ones)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        self._stop_pool(kill=False)
         if self._events is not None:
             self._events.close()
             self._events = None
@@ -78,6 +90,16 @@ class Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _stop_pool(self, kill: bool) -> None:
+        """Shut the pool down; with `kill`, at once, whatever its workers are doing."""
+        if self._pool is None:
+            return
+        if kill:  # no public API stops a running task: its process goes
+            for process in list((self._pool._processes or {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
     def _started(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:
         if self._pool is None or self._events is None:

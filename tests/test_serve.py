@@ -23,6 +23,7 @@ from editions.cli.serve import (
     watch,
 )
 from editions.model import Format
+from editions.pipeline import build
 from editions.plan import Selection
 from editions.sources.config import load_site
 
@@ -167,6 +168,18 @@ def test_serve_keeps_its_workers_and_builds_once_per_burst(sample: Path, tmp_pat
             assert builds[1].ok
             assert sorted(result.job.name for result in builds[1].results) == ["sample/en", "sample/fr"]
             assert preview.workers.pids == workers  # the same processes built it
+            for tag, text in (("en", "burst, measures work"), ("fr", "Enregistrées d’un coup, les")):
+                page = (site.output_dir / "sample" / tag / "index.html").read_text(encoding="utf-8")
+                assert text in page
+            stop.set()
+            watcher.join(timeout=30)
+            # A save during a build gives up the editions not finished yet: their workers are stopped at
+            # once, nothing is published, and the next build starts new workers.
+            saved = threading.Event()
+            saved.set()
+            again = Selection(formats=(Format.HTML,), force=True)
+            outcome = build(site, again, preview.workers, Progress(log), abandon=saved)
+            assert outcome.results == [] and preview.workers.pids == frozenset()
             for tag, text in (("en", "burst, measures work"), ("fr", "Enregistrées d’un coup, les")):
                 page = (site.output_dir / "sample" / tag / "index.html").read_text(encoding="utf-8")
                 assert text in page

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import queue
 import re
 import threading
 import time
@@ -52,29 +54,39 @@ class Preview:
     ) -> None:
         self.site = site
         self.selection = selection
-        self.workers = Workers(workers)  # kept from one save to the next, with what they loaded
+        # Kept from one save to the next, with what they loaded. With two or more, even one edition builds
+        # in a worker, so that a new save can stop its PDF at once.
+        self.workers = Workers(workers, always=True)
         self.progress = progress
         self.epoch = epoch
         self.on_build = on_build  # prints the summary and the errors, as after a build
         self.version = 0
         self.lock = threading.Lock()
+        # Set by the watcher when a file is saved: the formats other than the web edition still being
+        # built are given up, so the new save's web edition need not wait for a PDF.
+        self.saved = threading.Event()
 
     def rebuild(self) -> BuildReport:
         """Build what changed since the last build: editions whose inputs are unchanged are skipped.
 
         The web edition of each changed edition comes first, so the page in the browser reloads within
-        the time of an HTML build; the other formats follow in a second build. The outcome is the last
-        build's; a first build that found errors is not followed by the second (the same errors again).
+        the time of an HTML build; the other formats follow in a second build, which a new save (`saved`)
+        cuts short: what it did not finish is built after that save's web edition. The outcome is the
+        last build's; a first build that found errors is not followed by the second (the same errors).
         """
         outcome = BuildReport()
-        for formats in _passes(self.selection.formats or tuple(Format)):
+        for number, formats in enumerate(_passes(self.selection.formats or tuple(Format))):
+            if number and self.saved.is_set():
+                break
             started = time.perf_counter()
             selection = replace(self.selection, formats=formats)
-            outcome = build(self.site, selection, self.workers, self.progress, self.epoch)
+            abandon = self.saved if number else None  # the web edition is always finished
+            outcome = build(self.site, selection, self.workers, self.progress, self.epoch, abandon=abandon)
             if outcome.results or not self.version:
                 with self.lock:
                     self.version += 1
-            self.on_build(outcome, time.perf_counter() - started)
+            if outcome.results or outcome.problems or not self.saved.is_set():
+                self.on_build(outcome, time.perf_counter() - started)
             if not outcome.ok:
                 break
         return outcome
@@ -142,8 +154,29 @@ def changes(site: Site, stop: threading.Event | None = None) -> Iterator[set[Pat
 
 
 def watch(preview: Preview, stop: threading.Event | None = None) -> None:
-    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C)."""
-    for _ in changes(preview.site, stop):
+    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C).
+
+    The builds run in the calling thread (the workers die with the thread that started them); another
+    thread listens, so that a save during a build is known at once. Batches that come in during a build
+    make one build after it.
+    """
+    batches: queue.Queue[set[Path]] = queue.Queue()
+
+    def listen() -> None:
+        for batch in changes(preview.site, stop):
+            batches.put(batch)
+            preview.saved.set()
+
+    threading.Thread(target=listen, daemon=True).start()
+    while stop is None or not stop.is_set():
+        try:
+            batches.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        with contextlib.suppress(queue.Empty):
+            while True:
+                batches.get_nowait()
+        preview.saved.clear()
         preview.rebuild()
 
 
@@ -162,7 +195,6 @@ def serve(preview: Preview, port: int, say) -> None:
         address = f"http://127.0.0.1:{server.server_address[1]}/"
         say(f"Preview at {address} — save a file to rebuild; Ctrl+C stops.")
         try:
-            # Builds run in this thread: the workers die with the thread that started them.
             watch(preview)
         finally:
             server.shutdown()
