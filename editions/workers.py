@@ -78,9 +78,9 @@ class Workers:
         # The executor keeps its processes by pid; no public API lists them.
         return frozenset(self._pool._processes or ()) if self._pool is not None else frozenset()
 
-    def close(self) -> None:
-        """Stop the worker processes (the next build starts new ones)."""
-        self._stop_pool(kill=False)
+    def close(self, now: bool = False) -> None:
+        """Stop the worker processes (the next build starts new ones); `now`: without letting them finish."""
+        self._stop_pool(kill=now)
         if self._events is not None:
             self._events.close()
             self._events = None

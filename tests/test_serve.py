@@ -17,6 +17,7 @@ from editions.cli.serve import (
     RELOAD_SCRIPT,
     RELOAD_TAG,
     VERSION_PATH,
+    WAITING_PAGE,
     Preview,
     changes,
     is_editor_file,
@@ -46,14 +47,16 @@ def test_serve_preview_reloads_after_an_edit(sample: Path, tmp_path: Path) -> No
         progress=Progress(log),
         on_build=lambda outcome, seconds: passes.append([r.job.formats for r in outcome.results]),
     )
-    preview.rebuild()
-    # The web edition first, on its own, so that the browser reloads as soon as it is ready.
-    assert passes == [[(Format.HTML,)], [(Format.PDF, Format.EPUB)]]
     server = make_server(preview, port=0)
     assert server.server_address[0] == "127.0.0.1"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         port = server.server_address[1]
+        # Before the first build, every page says it is coming, and reloads by itself.
+        assert _get(port, "/sample/en/") == WAITING_PAGE and RELOAD_TAG in WAITING_PAGE
+        preview.rebuild()
+        # The web edition first, on its own, so that the browser reloads as soon as it is ready.
+        assert passes == [[(Format.HTML,)], [(Format.PDF, Format.EPUB)]]
         page = _get(port, "/sample/en/")
         assert RELOAD_TAG in page and "Sample report on collective protection" in page
         # The page's policy forbids scripts; the preview's copy allows its own probe, and only that.

@@ -33,6 +33,11 @@ RELOAD_SCRIPT = (
     "seen=v;}).catch(function(){});},300);})();"
 )
 RELOAD_TAG = f'<script src="{RELOAD_PATH}"></script>'
+# What every page is until the first build has published the web editions: it reloads when they are.
+WAITING_PAGE = (
+    '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Building the preview</title>'
+    f"<p>The first build is under way: this page reloads by itself when it is ready.</p>{RELOAD_TAG}</html>"
+)
 _POLICY = re.compile(rb'(http-equiv="Content-Security-Policy" content=")([^"]*)"')
 # Names under which a browser on this machine reaches the preview. Any other Host header is a page
 # elsewhere that resolved its own name to 127.0.0.1 (DNS rebinding) to read the drafts: refused.
@@ -92,8 +97,8 @@ class Preview:
         return outcome
 
     def close(self) -> None:
-        """Stop the worker processes."""
-        self.workers.close()
+        """Stop the worker processes at once: a PDF of the stopped preview is of no use to anyone."""
+        self.workers.close(now=True)
 
 
 def _passes(formats: tuple[Format, ...]) -> list[tuple[Format, ...]]:
@@ -153,8 +158,8 @@ def changes(site: Site, stop: threading.Event | None = None) -> Iterator[set[Pat
         yield {Path(path) for _, path in batch}
 
 
-def watch(preview: Preview, stop: threading.Event | None = None) -> None:
-    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C).
+def watch(preview: Preview, stop: threading.Event | None = None, first: bool = False) -> None:
+    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C); with `first`, build first.
 
     The builds run in the calling thread (the workers die with the thread that started them); another
     thread listens, so that a save during a build is known at once. Batches that come in during a build
@@ -168,6 +173,8 @@ def watch(preview: Preview, stop: threading.Event | None = None) -> None:
             preview.saved.set()
 
     threading.Thread(target=listen, daemon=True).start()
+    if first:
+        preview.rebuild()
     while stop is None or not stop.is_set():
         try:
             batches.get(timeout=0.2)
@@ -187,15 +194,18 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
 
 
 def serve(preview: Preview, port: int, say) -> None:
-    """Serve until interrupted, rebuilding whenever a watched file changes."""
+    """Serve until interrupted, rebuilding whenever a watched file changes.
+
+    The server answers at once: until the first web edition is built, every page says so and reloads by
+    itself when it is there; a save during the first build counts as it would during any other.
+    """
     try:
-        preview.rebuild()
         server = make_server(preview, port)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         address = f"http://127.0.0.1:{server.server_address[1]}/"
-        say(f"Preview at {address} — save a file to rebuild; Ctrl+C stops.")
+        say(f"Preview at {address} — the first build is under way; save a file to rebuild; Ctrl+C stops.")
         try:
-            watch(preview)
+            watch(preview, first=True)
         finally:
             server.shutdown()
     except KeyboardInterrupt:
@@ -222,6 +232,8 @@ class _Handler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        if not path.exists() and self.preview.version == 0:
+            return self._send(WAITING_PAGE.encode(), "text/html; charset=utf-8")
         if path.suffix == ".html" and path.is_file():
             page = path.read_bytes().replace(b"</body>", RELOAD_TAG.encode() + b"</body>", 1)
             page = _POLICY.sub(rb"\1\2; script-src 'self'; connect-src 'self'\"", page, count=1)
