@@ -118,7 +118,7 @@ class Workers:
             return future.result()
         except BrokenProcessPool:
             # The pool cannot run anything once one of its processes died: the next build starts anew.
-            self._pool = None
+            self._stop_pool(kill=True)
             return EditionResult(job, bug=traceback.format_exc())
         except Exception:
             return EditionResult(job, bug=traceback.format_exc())
