@@ -98,14 +98,12 @@ def test_serve_editor_files_are_not_sources() -> None:
         assert not is_editor_file(Path(name))
 
 
-def _append(path: Path, text: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
-
-
-def _replace(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+def _save_together(*edits: tuple[Path, str, str]) -> None:
+    """Replace `old` with `new` in each file, the files written one right after the other, as "save all"."""
+    texts = [(path, path.read_text(encoding="utf-8"), old, new) for path, old, new in edits]
+    assert all(old in text for _, text, old, _ in texts)
+    for path, text, old, new in texts:
+        path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def _eventually(condition, seconds: float = 180.0) -> None:
@@ -129,8 +127,9 @@ def test_serve_watch_batches_a_burst_and_ignores_editor_files(sample: Path) -> N
         time.sleep(1.0)
         assert batches == []
         english, french = folder / "en.md", folder / "fr" / "02-findings.md"
-        _append(english, "\nOne more line.\n")
-        _append(french, "\nUne ligne de plus.\n")
+        _save_together(
+            (english, "Defenders rarely", "Defenders seldom"), (french, "Les mesures", "Ces mesures")
+        )
         _eventually(lambda: batches, 30)
         time.sleep(1.0)
         assert batches == [{english, french}]
@@ -163,8 +162,10 @@ def test_serve_keeps_its_workers_and_builds_once_per_burst(sample: Path, tmp_pat
             assert len(builds) == 1, "an editor's temporary file started a build"
             for name in EDITOR_FILES:  # removing them builds nothing either
                 (folder / name).unlink()
-            _replace(folder / "01-introduction.md", "Un court résumé", "Un résumé enregistré d’un coup")
-            _replace(folder / "02-findings.md", "Les mesures collectives", "Enregistrées d’un coup, les")
+            _save_together(
+                (folder / "01-introduction.md", "Un court résumé", "Un résumé enregistré d’un coup"),
+                (folder / "02-findings.md", "Les mesures collectives", "Enregistrées d’un coup, les"),
+            )
             _eventually(lambda: len(builds) > 1)
             time.sleep(1.0)
             assert len(builds) == 2, "two saves in a burst started more than one build"
