@@ -2,6 +2,9 @@
 
     python3 bench/run.py [--quick] [--repeat N] [--rows G1,G3]
 
+Row S1 is the preview's loop (bench/serve_times.py): from saving a chapter in `editions serve` to the
+reloaded web page, against `editions build --format html` of the same edition.
+
 It generates the synthetic corpus (bench/synthetic.py), then times `editions build` in a subprocess, into a
 fresh scratch folder, against the raw tools (bench/raw.py) or against itself, the two sides of each pair
 run one after the other and in turns. Each ratio is printed with its min and max over the repeats: on a
@@ -29,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-GROUPS = ("G1", "G2", "G3", "G4", "G5", "G6")
+GROUPS = ("G1", "G2", "G3", "G4", "G5", "G6", "S1")
 _BUILT = re.compile(r"✓ (\S+): built ([a-z, ]+) in ([\d.]+) s")
 
 
@@ -307,6 +310,17 @@ def measure_g5_g6(bench: Bench, rows: dict[str, Row], memory: dict[str, list[flo
     shutil.rmtree(saved)
 
 
+def measure_s1(bench: Bench, rows: dict[str, Row]) -> None:
+    """S1: a chapter saved in a running preview, to the reloaded page, against the HTML build command."""
+    saves = serve_times.time_saves(bench.corpus, bench.folder("serve"), bench.repeat)
+    rows["S1"].ratios = [save.reload_seconds / save.html_build_seconds for save in saves]
+    rows["S1"].note = (
+        _seconds("save → reloaded page", [save.reload_seconds for save in saves])
+        + "; "
+        + _seconds("build --format html", [save.html_build_seconds for save in saves])
+    )
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -334,6 +348,7 @@ def make_rows(pages: tuple[int, int]) -> dict[str, Row]:
         "G5": Row("G5", f"PDF of the {long}-page edition, --jobs 2 / weasyprint", "≤ 1.0×", "low", 1.0),
         "G6": Row("G6", f"peak RSS per worker at {long} pages / weasyprint", "≤ 1.0×", "low", 1.0),
         "G6b": Row("G6", "PDF bytes / weasyprint's, same page", "≤ 1.0×", "low", 1.0),
+        "S1": Row("S1", "serve: save a chapter → reloaded page / its HTML build", "≤ 1.0×", "low", 1.0),
     }
 
 
@@ -382,6 +397,7 @@ def main() -> None:
             ({"G2", "G3"}, lambda: measure_g2_g3(bench, rows, wanted)),
             ({"G4"}, lambda: measure_g4(bench, rows, memory)),
             ({"G5", "G6"}, lambda: measure_g5_g6(bench, rows, memory)),
+            ({"S1"}, lambda: measure_s1(bench, rows)),
         )
         for groups, measure_rows in measures:
             if wanted & groups:
@@ -411,6 +427,7 @@ if __name__ == "__main__":
     import measure
     import page
     import raw
+    import serve_times
     import synthetic as corpus
 
     main()

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from editions import i18n
 from editions.cache import Cache
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
@@ -21,19 +20,23 @@ from editions.model import Artifact, Confidential, Document, EditionResult, Job,
 from editions.prepare import cover
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
-from editions.prepare.fonts import load_fonts
 from editions.prepare.images import prepare_images
 from editions.publish.audit import extract_texts, find_leaks
+from editions.resources import Resources
 from editions.writers import INTERNAL_MARK, EditionContext, writers
-from editions.writers.templating import make_environment
 
 Reporter = Callable[[str, str], None]
 # Errors of the disk, not of the sources or of editions: the author is told so in a sentence.
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResult:
-    """Stage every requested format of `job`; errors are returned, never raised, so others go on."""
+def build_edition(
+    job: Job, staging_root: Path, report: Reporter, resources: Resources | None = None
+) -> EditionResult:
+    """Stage every requested format of `job`; errors are returned, never raised, so others go on.
+
+    `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
+    """
     started = time.perf_counter()
     staging = staging_root / job.basename
     work = staging_root / f"{job.basename}.work"
@@ -41,7 +44,7 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
         for folder in (staging, work):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-        context = _prepare(job, staging, work, report)
+        context = _prepare(job, staging, work, report, resources or Resources())
         # The cover of every edition, whatever its formats: the site's pages show it.
         artifacts = [
             context.stage(cover.NAME, context.cover_image, "cover"),
@@ -97,10 +100,10 @@ def build_edition(job: Job, staging_root: Path, report: Reporter) -> EditionResu
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionContext:
+def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: Resources) -> EditionContext:
     site, translation = job.site, job.translation
-    translations = i18n.load_translations(site.locales_dir, translation.language)
-    environment = make_environment(site.templates_dir, translation.language, translations)
+    translations = resources.translations(site.locales_dir, translation.language)
+    environment = resources.environment(site.templates_dir, site.locales_dir, translation.language)
     report(job.name, "pandoc")
     cache = Cache(site.cache_dir)
     conversion = markdown.convert(job, translations.gettext("References"), cache)
@@ -116,7 +119,7 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter) -> EditionCo
         job.report.bibliography is not None,
         public=not site.internal,
     )
-    fonts = replace(load_fonts(site.templates_dir / "fonts"), cache=cache)
+    fonts = replace(resources.fonts(site.templates_dir / "fonts"), cache=cache)
     missing_glyphs = check_coverage(document, translation, fonts, files)
     if missing_glyphs:
         raise ErrorGroup(missing_glyphs)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -18,7 +20,7 @@ from editions.publish.manifest import Manifest, is_current, read_manifest
 from editions.publish.publication import publish
 from editions.publish.transaction import publishing_lock, recover, sidecar
 from editions.sources.discover import discover_reports
-from editions.workers import run_jobs
+from editions.workers import Workers
 
 if TYPE_CHECKING:  # the console is the caller's: the pipeline only reports to it
     from editions.cli.progress import Progress
@@ -44,17 +46,21 @@ class BuildReport:
 def build(
     site: Site,
     selection: Selection,
-    workers: int,
+    workers: int | Workers,
     progress: Progress,
     epoch: dt.datetime | None = None,
     say: Callable[[str], None] = lambda message: None,
+    abandon: threading.Event | None = None,
 ) -> BuildReport:
     """Build the selected editions and publish them in one transaction.
 
-    A failed edition stops no other and keeps its published files; a report that fails to load keeps
-    exactly what it last published; the site's pages are drawn from the manifest only.
+    `workers` is a number of worker processes started for this build alone, or the caller's `Workers`,
+    kept from one build to the next (`serve`). A failed edition stops no other and keeps its published
+    files; a report that fails to load keeps exactly what it last published; the site's pages are drawn
+    from the manifest only. Once `abandon` is set, the editions not built yet are left for a later build
+    (`serve`, when a file is saved again), and those built are published.
     """
-    with publishing_lock(site.output_dir, say):
+    with _own_workers(workers) as pool, publishing_lock(site.output_dir, say):
         recovered = recover(site.output_dir)
         if recovered:
             say(f"{recovered} in {site.output_dir}")
@@ -66,11 +72,12 @@ def build(
         staging = sidecar(site.output_dir, "staging")
         shutil.rmtree(staging, ignore_errors=True)
         progress.start(jobs)
-        for result in run_jobs(jobs, workers, staging, progress):
+        for result in pool.run(jobs, staging, progress, abandon):
             outcome.results.append(result)
             progress.finish(result)
         secrets = tuple(c for report in project.reports for c in report.confidential)
-        publish(site, previous, outcome.results, retired_editions(project, previous), staging, secrets)
+        retired = retired_editions(project, previous)
+        publish(site, previous, outcome.results, retired, staging, secrets, pool.resources)
     return outcome
 
 
@@ -169,6 +176,11 @@ def retired_editions(project: Project, previous: Manifest) -> set[str]:
         ):
             retired.add(name)
     return retired
+
+
+def _own_workers(workers: int | Workers) -> contextlib.AbstractContextManager[Workers]:
+    """The caller's pool as it is, or one for this build that stops with it."""
+    return contextlib.nullcontext(workers) if isinstance(workers, Workers) else Workers(workers)
 
 
 def _slug(error: EditionsError, site: Site) -> str:

@@ -1,4 +1,6 @@
-"""Worker processes: each edition builds in its own process, and every worker dies with the build."""
+"""Worker processes: editions build in a pool started once and kept by its owner (a build, or `serve`
+between saves), each worker keeping the fonts, catalogs and templates it loaded; every worker dies with
+the process that started it."""
 
 from __future__ import annotations
 
@@ -8,14 +10,18 @@ import multiprocessing
 import os
 import queue
 import signal
+import threading
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from editions.edition import build_edition
 from editions.model import EditionResult, Job
+from editions.resources import Resources
 
 if TYPE_CHECKING:
     from editions.cli.progress import Progress
@@ -23,62 +29,142 @@ if TYPE_CHECKING:
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def run_jobs(jobs: list[Job], workers: int, staging: Path, progress: Progress) -> Iterator[EditionResult]:
-    """Results as editions finish; with several workers, each edition builds in its own process."""
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield build_edition(job, staging, progress.stage)
-        return
-    context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
-    events = context.Queue()
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(events, os.getpid())
-    ) as pool:
-        submitted = {pool.submit(build_edition, job, staging, _report): job for job in jobs}
+class Workers:
+    """Up to `count` worker processes, started at the first build that has several editions for them (or
+    at the first build, `always`) and kept until `close()`; with one worker, or one edition and no pool
+    yet, editions build in this process.
+
+    Keeping the pool saves every later build (each save in `serve`) the start of its processes: a second
+    or so each to import WeasyPrint and the rest, and another to read the fonts.
+    """
+
+    def __init__(self, count: int, always: bool = False) -> None:
+        self.count = max(1, count)
+        self.always = always  # a pool even for one edition: serve, whose builds may be given up
+        self.resources = Resources()  # for the editions built in this process
+        self._context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
+        self._events: multiprocessing.Queue | None = None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def run(
+        self, jobs: list[Job], staging: Path, progress: Progress, abandon: threading.Event | None = None
+    ) -> Iterator[EditionResult]:
+        """Results as editions finish; with several workers, each edition builds in a worker process.
+
+        Once `abandon` is set, the editions not finished yet are given up, without a result: their
+        workers are stopped (and started anew by the next build), an edition built here is let finish.
+        """
+        if self._pool is None and (self.count <= 1 or (len(jobs) <= 1 and not self.always)):
+            for job in jobs:
+                if abandon is not None and abandon.is_set():
+                    return
+                yield build_edition(job, staging, progress.stage, self.resources)
+            return
+        pool, events = self._started()
+        submitted = {pool.submit(_build, job, staging): job for job in jobs}
         pending = set(submitted)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(events, progress)
+            self._drain(events, progress)
             for future in done:
-                yield _result(future, submitted[future])
+                yield self._result(future, submitted[future])
+            if pending and abandon is not None and abandon.is_set():
+                self._stop_pool(kill=True)
+                return
+
+    @property
+    def pids(self) -> frozenset[int]:
+        """The process ids of the running workers (none before the pool starts)."""
+        # The executor keeps its processes by pid; no public API lists them.
+        return frozenset(self._pool._processes or ()) if self._pool is not None else frozenset()
+
+    def close(self, now: bool = False) -> None:
+        """Stop the worker processes (the next build starts new ones); `now`: without letting them finish."""
+        self._stop_pool(kill=now)
+        if self._events is not None:
+            self._events.close()
+            self._events = None
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _stop_pool(self, kill: bool) -> None:
+        """Shut the pool down; with `kill`, at once, whatever its workers are doing."""
+        if self._pool is None:
+            return
+        if kill:  # no public API stops a running task: its process goes
+            for process in list((self._pool._processes or {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
+
+    def _started(self) -> tuple[ProcessPoolExecutor, multiprocessing.Queue]:
+        if self._pool is None or self._events is None:
+            self._events = self._context.Queue()
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.count,
+                mp_context=self._context,
+                initializer=_start_worker,
+                initargs=(self._events, os.getpid()),
+            )
+        return self._pool, self._events
+
+    def _result(self, future: Future, job: Job) -> EditionResult:
+        """The worker's result; a worker that died (out of memory, killed) fails its edition only."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            # The pool cannot run anything once one of its processes died: the next build starts anew.
+            self._stop_pool(kill=True)
+            return EditionResult(job, bug=traceback.format_exc())
+        except Exception:
+            return EditionResult(job, bug=traceback.format_exc())
+
+    def _drain(self, events: multiprocessing.Queue, progress: Progress) -> None:
+        while True:
+            try:
+                progress.stage(*events.get_nowait())
+            except queue.Empty:
+                return
 
 
-def _result(future: Future, job: Job) -> EditionResult:
-    """The worker's result; a worker that died (out of memory, killed) fails its edition only."""
-    try:
-        return future.result()
-    except Exception:
-        return EditionResult(job, bug=traceback.format_exc())
+@dataclass(frozen=True)
+class _Worker:
+    """What a worker process keeps between editions: its way back to the console, and what it loaded."""
+
+    events: multiprocessing.Queue
+    resources: Resources
 
 
-# The queue to the console, in a worker process. It can only reach a worker when the process starts
-# (a multiprocessing queue cannot travel with each task), so the initializer leaves it here.
-_events: multiprocessing.Queue | None = None
+# Set once by the initializer, in a worker process only. A multiprocessing queue cannot travel with each
+# task, and the resources are the point of keeping the process: the initializer leaves both here.
+_worker: _Worker | None = None
 
 
 def _start_worker(events: multiprocessing.Queue, parent: int) -> None:
-    """Set up a worker: its way back to the console, and death with the build that started it.
+    """Set up a worker: its way back to the console, its resources, and death with the build's process.
 
     Without PR_SET_PDEATHSIG a worker whose build was killed (kill -9, a closed terminal) would go on
     rendering and writing into the staging folder of a build that no longer exists.
     """
-    global _events
-    _events = events
+    global _worker
+    _worker = _Worker(events, Resources())
     with contextlib.suppress(OSError, AttributeError):  # not Linux: only the pool's own shutdown is left
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
 
 
+def _build(job: Job, staging: Path) -> EditionResult:
+    """Build one edition in a worker, with the resources this worker already loaded."""
+    assert _worker is not None, "called outside a worker process"
+    return build_edition(job, staging, _report, _worker.resources)
+
+
 def _report(name: str, stage: str) -> None:
     """Send a stage event from a worker back to the console."""
-    if _events is not None:
-        _events.put((name, stage))
-
-
-def _drain(events: multiprocessing.Queue, progress: Progress) -> None:
-    while True:
-        try:
-            progress.stage(*events.get_nowait())
-        except queue.Empty:
-            return
+    if _worker is not None:
+        _worker.events.put((name, stage))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import queue
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import watchfiles
+
 from editions.cli.progress import Progress
-from editions.model import Site
+from editions.model import Format, Site
 from editions.pipeline import BuildReport, build
 from editions.plan import Selection
+from editions.workers import Workers
 
 VERSION_PATH = "/__editions/version"
 RELOAD_PATH = "/__editions/reload.js"
@@ -24,9 +30,14 @@ RELOAD_PATH = "/__editions/reload.js"
 RELOAD_SCRIPT = (
     "(function(){var seen=null;setInterval(function(){fetch('" + VERSION_PATH + "')"
     ".then(function(r){return r.text();}).then(function(v){if(seen!==null&&v!==seen){location.reload();}"
-    "seen=v;}).catch(function(){});},1000);})();"
+    "seen=v;}).catch(function(){});},300);})();"
 )
 RELOAD_TAG = f'<script src="{RELOAD_PATH}"></script>'
+# What every page is until the first build has published the web editions: it reloads when they are.
+WAITING_PAGE = (
+    '<!DOCTYPE html><html lang="en"><meta charset="utf-8"><title>Building the preview</title>'
+    f"<p>The first build is under way: this page reloads by itself when it is ready.</p>{RELOAD_TAG}</html>"
+)
 _POLICY = re.compile(rb'(http-equiv="Content-Security-Policy" content=")([^"]*)"')
 # Names under which a browser on this machine reaches the preview. Any other Host header is a page
 # elsewhere that resolved its own name to 127.0.0.1 (DNS rebinding) to read the drafts: refused.
@@ -34,7 +45,8 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 class Preview:
-    """Rebuilds the selected editions on demand and counts the builds that changed something."""
+    """Rebuilds the selected editions on demand, web edition first, with worker processes kept between
+    builds; counts the builds that changed something, for the browser's reload probe."""
 
     def __init__(
         self,
@@ -47,31 +59,132 @@ class Preview:
     ) -> None:
         self.site = site
         self.selection = selection
-        self.workers = workers
+        # Kept from one save to the next, with what they loaded. With two or more, even one edition builds
+        # in a worker, so that a new save can stop its PDF at once.
+        self.workers = Workers(workers, always=True)
         self.progress = progress
         self.epoch = epoch
         self.on_build = on_build  # prints the summary and the errors, as after a build
         self.version = 0
         self.lock = threading.Lock()
+        # Set by the watcher when a file is saved: the formats other than the web edition still being
+        # built are given up, so the new save's web edition need not wait for a PDF.
+        self.saved = threading.Event()
 
     def rebuild(self) -> BuildReport:
-        """Build what changed since the last build (editions whose inputs are unchanged are skipped)."""
-        started = time.perf_counter()
-        outcome = build(self.site, self.selection, self.workers, self.progress, self.epoch)
-        with self.lock:
-            self.version += 1
-        self.on_build(outcome, time.perf_counter() - started)
+        """Build what changed since the last build: editions whose inputs are unchanged are skipped.
+
+        The web edition of each changed edition comes first, so the page in the browser reloads within
+        the time of an HTML build; the other formats follow in a second build, which a new save (`saved`)
+        cuts short: what it did not finish is built after that save's web edition. The outcome is the
+        last build's; a first build that found errors is not followed by the second (the same errors).
+        """
+        outcome = BuildReport()
+        for number, formats in enumerate(_passes(self.selection.formats or tuple(Format))):
+            if number and self.saved.is_set():
+                break
+            started = time.perf_counter()
+            selection = replace(self.selection, formats=formats)
+            abandon = self.saved if number else None  # the web edition is always finished
+            outcome = build(self.site, selection, self.workers, self.progress, self.epoch, abandon=abandon)
+            if outcome.results or not self.version:
+                with self.lock:
+                    self.version += 1
+            if outcome.results or outcome.problems or not self.saved.is_set():
+                self.on_build(outcome, time.perf_counter() - started)
+            if not outcome.ok:
+                break
         return outcome
 
+    def close(self) -> None:
+        """Stop the worker processes at once: a PDF of the stopped preview is of no use to anyone."""
+        self.workers.close(now=True)
 
-def watched_state(site: Site) -> dict[Path, int]:
-    """The modification time of every source, template and catalog file: a change means rebuild."""
-    state = {}
-    for folder in (site.reports_dir, site.templates_dir, site.locales_dir):
-        for path in folder.rglob("*"):
-            if path.is_file() and path.suffix != ".mo":
-                state[path] = path.stat().st_mtime_ns
-    return state
+
+def _passes(formats: tuple[Format, ...]) -> list[tuple[Format, ...]]:
+    """The web edition alone first, then the other formats asked for."""
+    if Format.HTML not in formats or len(formats) == 1:
+        return [formats]
+    return [(Format.HTML,), tuple(fmt for fmt in formats if fmt != Format.HTML)]
+
+
+# Files that editors write beside the one being saved, and never a source: Emacs's lock (.#x) and
+# autosave (#x#), backups (x~), Vim's swap files (.x.swp, .swo …) and its test file "4913" (and the
+# numbers after it), JetBrains' safe-write copies, and the temporary names of atomic saves.
+_EDITOR_FILES = re.compile(
+    r"^\.#|^#.*#$|~$|^\..*\.sw[a-p]$|^\d{4,}$|___jb_(tmp|old)___$|\.(tmp|temp|bak|swp|swx)$|^\.goutputstream-"
+)
+
+
+def is_editor_file(path: Path) -> bool:
+    """Whether `path` is a file an editor writes while saving, not a source: saving it builds nothing."""
+    return bool(_EDITOR_FILES.search(path.name))
+
+
+class SourceFilter(watchfiles.DefaultFilter):
+    """The changes that matter: sources, templates and catalogs, not editors' files or compiled catalogs."""
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        """Whether a change to `path` may change an edition."""
+        name = Path(path)
+        return super().__call__(change, path) and not is_editor_file(name) and name.suffix != ".mo"
+
+
+# Changes closer together than STEP_MS make one batch (an editor's "save all", a `git checkout`), and a
+# batch waits at most DEBOUNCE_MS for the end of a burst.
+STEP_MS = 200
+DEBOUNCE_MS = 1600
+
+
+def watched_folders(site: Site) -> list[Path]:
+    """The folders whose files the editions are made from: sources, templates and catalogs."""
+    return [folder for folder in (site.reports_dir, site.templates_dir, site.locales_dir) if folder.is_dir()]
+
+
+def changes(site: Site, stop: threading.Event | None = None) -> Iterator[set[Path]]:
+    """Each batch of saved sources, templates and catalogs, as it happens, until `stop` is set.
+
+    The operating system reports the changes (inotify on Linux): nothing is polled, and saves made during
+    a build come in the next batch.
+    """
+    for batch in watchfiles.watch(
+        *watched_folders(site),
+        watch_filter=SourceFilter(),
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        stop_event=stop,
+        rust_timeout=500,  # how often `stop` is looked at
+    ):
+        yield {Path(path) for _, path in batch}
+
+
+def watch(preview: Preview, stop: threading.Event | None = None, first: bool = False) -> None:
+    """Rebuild after each batch of changes until `stop` is set (or Ctrl+C); with `first`, build first.
+
+    The builds run in the calling thread (the workers die with the thread that started them); another
+    thread listens, so that a save during a build is known at once. Batches that come in during a build
+    make one build after it.
+    """
+    batches: queue.Queue[set[Path]] = queue.Queue()
+
+    def listen() -> None:
+        for batch in changes(preview.site, stop):
+            batches.put(batch)
+            preview.saved.set()
+
+    threading.Thread(target=listen, daemon=True).start()
+    if first:
+        preview.rebuild()
+    while stop is None or not stop.is_set():
+        try:
+            batches.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        with contextlib.suppress(queue.Empty):
+            while True:
+                batches.get_nowait()
+        preview.saved.clear()
+        preview.rebuild()
 
 
 def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
@@ -81,23 +194,24 @@ def make_server(preview: Preview, port: int) -> ThreadingHTTPServer:
 
 
 def serve(preview: Preview, port: int, say) -> None:
-    """Serve until interrupted, rebuilding whenever a watched file changes."""
-    preview.rebuild()
-    server = make_server(preview, port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    say(f"Preview at http://127.0.0.1:{server.server_address[1]}/ — save a file to rebuild; Ctrl+C stops.")
-    state = watched_state(preview.site)
+    """Serve until interrupted, rebuilding whenever a watched file changes.
+
+    The server answers at once: until the first web edition is built, every page says so and reloads by
+    itself when it is there; a save during the first build counts as it would during any other.
+    """
     try:
-        while True:
-            time.sleep(0.5)
-            now = watched_state(preview.site)
-            if now != state:
-                state = now
-                preview.rebuild()
+        server = make_server(preview, port)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        address = f"http://127.0.0.1:{server.server_address[1]}/"
+        say(f"Preview at {address} — the first build is under way; save a file to rebuild; Ctrl+C stops.")
+        try:
+            watch(preview, first=True)
+        finally:
+            server.shutdown()
     except KeyboardInterrupt:
         say("Preview stopped.")
     finally:
-        server.shutdown()
+        preview.close()
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -118,6 +232,8 @@ class _Handler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
+        if not path.exists() and self.preview.version == 0:
+            return self._send(WAITING_PAGE.encode(), "text/html; charset=utf-8")
         if path.suffix == ".html" and path.is_file():
             page = path.read_bytes().replace(b"</body>", RELOAD_TAG.encode() + b"</body>", 1)
             page = _POLICY.sub(rb"\1\2; script-src 'self'; connect-src 'self'\"", page, count=1)

@@ -13,6 +13,7 @@ from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
 from editions.publish.site import render_site
 from editions.publish.transaction import Change, commit
+from editions.resources import Resources
 
 
 def publish(
@@ -22,6 +23,7 @@ def publish(
     retired: Iterable[str],
     staging: Path,
     confidential: tuple[Confidential, ...] = (),
+    resources: Resources | None = None,
 ) -> Manifest:
     """Move the built editions and the pages that list them into output/, all or nothing.
 
@@ -37,7 +39,7 @@ def publish(
     if manifest == previous and not sources:
         shutil.rmtree(staging, ignore_errors=True)
         return previous
-    return publish_manifest(site, previous, manifest, sources, staging, confidential)
+    return publish_manifest(site, previous, manifest, sources, staging, confidential, resources)
 
 
 def publish_manifest(
@@ -47,10 +49,11 @@ def publish_manifest(
     sources: dict[str, Path],
     staging: Path,
     confidential: tuple[Confidential, ...] = (),
+    resources: Resources | None = None,
 ) -> Manifest:
     """Publish `manifest`, whose new files are staged at `sources`, over what `previous` published."""
     try:
-        changes, manifest = _changes(site, previous, manifest, sources, staging / "site")
+        changes, manifest = _changes(site, previous, manifest, sources, staging / "site", resources)
         if not site.internal:
             _audit_site(staging / "site", confidential)
     except BaseException:  # nothing was published: leave nothing behind either
@@ -61,10 +64,15 @@ def publish_manifest(
 
 
 def _changes(
-    site: Site, previous: Manifest, manifest: Manifest, sources: dict[str, Path], pages: Path
+    site: Site,
+    previous: Manifest,
+    manifest: Manifest,
+    sources: dict[str, Path],
+    pages: Path,
+    resources: Resources | None,
 ) -> tuple[list[Change], Manifest]:
     """Stage the site's pages, the manifest and the checksums; list every file to put or delete."""
-    rendered = render_site(site, manifest)
+    rendered = render_site(site, manifest, resources)
     for artifact, data in rendered:
         sources[artifact.path] = _stage(pages, artifact.path, data)
     manifest = manifest.with_site_pages(artifact for artifact, _ in rendered)

@@ -23,11 +23,11 @@ from editions import i18n
 from editions.cache import Cache
 from editions.model import Artifact, Language, Listing, Site
 from editions.prepare import cover, transform
-from editions.prepare.fonts import FontSet, Stack, load_fonts
+from editions.prepare.fonts import FontSet, Stack
 from editions.prepare.subsets import FontFile, font_assignments, font_face_css, subset_fonts
 from editions.publish.manifest import Manifest
+from editions.resources import Resources
 from editions.writers import INTERNAL_MARK, downloads, sharing, templating
-from editions.writers.templating import make_environment
 
 
 @dataclass(frozen=True)
@@ -85,11 +85,18 @@ def page_name(tag: str, site: Site) -> str:
     return "index.html" if tag == site.language else f"index.{tag}.html"
 
 
-def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
-    """Every page of the site in every language it lists, its fonts and stylesheet, as declared artifacts."""
+def render_site(
+    site: Site, manifest: Manifest, resources: Resources | None = None
+) -> list[tuple[Artifact, bytes]]:
+    """Every page of the site in every language it lists, its fonts and stylesheet, as declared artifacts.
+
+    `resources` are the fonts, catalogs and templates the build already loaded (none: load them here,
+    each once).
+    """
+    resources = resources or Resources()
     # The site's subsets come from the same cache as the editions': a rebuild that changes no page text
     # (a new checksum is hex digits the subset already has) cuts no font again.
-    fonts = replace(_sans_only(load_fonts(site.templates_dir / "fonts")), cache=Cache(site.cache_dir))
+    fonts = replace(_sans_only(resources.fonts(site.templates_dir / "fonts")), cache=Cache(site.cache_dir))
     by_report: dict[str, list[Listing]] = {}
     for record in manifest.editions.values():
         by_report.setdefault(record.listing.report, []).append(record.listing)
@@ -97,9 +104,11 @@ def render_site(site: Site, manifest: Manifest) -> list[tuple[Artifact, bytes]]:
     pages: list[_Page] = []
     for tag in dict.fromkeys([site.language, *everyone]):
         language = i18n.parse_language(tag)
-        translations = i18n.load_translations(site.locales_dir, language)
-        environment = make_environment(site.templates_dir, language, translations)
-        reports = [_report(site, manifest, slug, ls, tag) for slug, ls in sorted(by_report.items())]
+        translations = resources.translations(site.locales_dir, language)
+        environment = resources.environment(site.templates_dir, site.locales_dir, language)
+        reports = [
+            _report(site, manifest, slug, ls, tag, resources) for slug, ls in sorted(by_report.items())
+        ]
         for report in reports:
             tags = [site.language, *(b.language.tag for b in report.blocks)]
             if tag in tags:
@@ -274,7 +283,9 @@ def _preload(written: tuple[FontFile, ...], fonts: FontSet, language: Language, 
     return f"{up}fonts/{face.name}" if face else ""
 
 
-def _report(site: Site, manifest: Manifest, slug: str, listings: list[Listing], tag: str) -> ReportPage:
+def _report(
+    site: Site, manifest: Manifest, slug: str, listings: list[Listing], tag: str, resources: Resources
+) -> ReportPage:
     # The page's language first, then the source language, then the others in the order of their
     # tags: the same order on every machine, whichever editions were built where.
     listings = sorted(
@@ -282,7 +293,7 @@ def _report(site: Site, manifest: Manifest, slug: str, listings: list[Listing], 
         key=lambda ls: (ls.language != tag, ls.language != ls.source_language, ls.language),
     )
     main = listings[0]
-    blocks = tuple(_block(site, manifest, listing) for listing in listings)
+    blocks = tuple(_block(site, manifest, listing, resources) for listing in listings)
     return ReportPage(
         slug=slug,
         main=main,
@@ -294,9 +305,9 @@ def _report(site: Site, manifest: Manifest, slug: str, listings: list[Listing], 
     )
 
 
-def _block(site: Site, manifest: Manifest, listing: Listing) -> Block:
+def _block(site: Site, manifest: Manifest, listing: Listing, resources: Resources) -> Block:
     language = i18n.parse_language(listing.language)
-    translations = i18n.load_translations(site.locales_dir, language)
+    translations = resources.translations(site.locales_dir, language)
     edition = f"{listing.report}/{listing.language}"
     files = manifest.edition_files(edition)
     pages = dict(listing.pages)
