@@ -149,7 +149,9 @@ def source_files(folder: Path, tag: str) -> tuple[Path, ...]:
     if single.is_file():
         return (single,)
     if chapters.is_dir():
-        names = sorted(p.name for p in chapters.iterdir() if p.suffix == ".md")
+        # Hidden files are an editor's, not chapters: Emacs keeps a lock `.#01-introduction.md` beside
+        # a file being edited, and a preview must not fail while the author types.
+        names = sorted(p.name for p in chapters.iterdir() if p.suffix == ".md" and not p.name.startswith("."))
         wrong = [n for n in names if not _CHAPTER_FILE.match(n)]
         if wrong:
             raise SourceError(
