@@ -47,6 +47,7 @@ INSTALL_SYSTEM_PACKAGES = "EDITIONS_INSTALL_SYSTEM_PACKAGES"
 AS_ROOT, WITH_SUDO, ASK, PRINT = "as root", "with sudo", "ask", "print"
 # The Debian names of what we need, on the other systems we can name a command for.
 _FEDORA = {
+    "libicu-dev": "libicu",
     "libpango-1.0-0": "pango",
     "libpangoft2-1.0-0": "pango",
     "libharfbuzz-subset0": "harfbuzz",
@@ -54,6 +55,7 @@ _FEDORA = {
     "npm": "nodejs-npm",
 }
 _BREW = {
+    "libicu-dev": "icu4c",
     "libpango-1.0-0": "pango",
     "libpangoft2-1.0-0": "pango",
     "libharfbuzz-subset0": "harfbuzz",
@@ -131,6 +133,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing += ["libpango-1.0-0", "libpangoft2-1.0-0"]
     if find_library("harfbuzz-subset") is None:  # WeasyPrint subsets fonts with it
         missing.append("libharfbuzz-subset0")
+    if find_library("icuuc") is None:  # the PDF finds the words of Lao, Khmer and Myanmar with ICU
+        missing.append("libicu-dev")
     if shutil.which("pdftotext") is None:  # every public PDF is read back for confidential passages
         missing.append("poppler-utils")
     # The Chinese, Japanese and Korean faces of templates/fonts/fonts.toml (pinned there by SHA-256).

@@ -24,6 +24,7 @@ from editions.prepare import transform
 from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
+from editions.prepare.word_breaks import mark_word_breaks, word_broken_html
 from editions.writers import EditionContext, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.pdf_access import (
@@ -51,12 +52,15 @@ def write_pdf(context: EditionContext) -> tuple[Artifact, ...]:
         mark_code_lines(section)
         number_references(section, labels)
         mark_short_tables(section)
+        mark_word_breaks(section)  # Lao, Khmer and Myanmar: Pango finds no words of its own there
         chapters.append(Markup(transform.to_html(section)))
     faces = _used_faces(context)
+    values = context.template_context(Format.PDF)
+    values["abstract_html"] = Markup(word_broken_html(values["abstract_html"]))
     page = templating.render(
         context.environment,
         "print/book.html",
-        **context.template_context(Format.PDF),
+        **values,
         chapters=chapters,
         font_faces=Markup(font_face_rules(faces, templates)),
     )
