@@ -166,9 +166,12 @@ _SPACES = frozenset({0x20, 0xA0, 0x202F})
 # fonts.toml ships; Arabic's include the tatweel, which joins like every medial form. A subset without
 # them draws the same words a pixel off (a Hebrew name in a switcher, a Russian or Hindi page); with
 # them, as the full font does: tests/test_corpus.py draws every corpus edition both ways. Chinese,
-# Japanese and Korean draw the same without theirs, which would cost 100 ideographs a face.
+# Japanese and Korean draw the same without theirs, which would cost 100 ideographs a face. A script is
+# found by its letters: spaces, digits and punctuation bring no references (the Latin ones would add
+# 18 KB to each Chinese, Japanese or Korean face that names its language in a switcher).
+_LATIN_LETTERS = ((0x0041, 0x005A), (0x0061, 0x007A), (0x00C0, 0x024F), (0x1E00, 0x1EFF))
 _HINTING_REFERENCES: tuple[tuple[tuple[tuple[int, int], ...], str], ...] = (
-    (((0x0000, 0x024F), (0x1E00, 0x1EFF)), "CEHLOQSTUZbcdefghijknopqrsuvxyz"),
+    (_LATIN_LETTERS, "CEHLOQSTUZbcdefghijknopqrsuvxyz"),
     (((0x0400, 0x052F),), "БВЕЗОПСШЭезнопрсуфхш"),
     (((0x0370, 0x03FF), (0x1F00, 0x1FFF)), "ΒΓΔΕΖΘΞΟΩαβγδεζηθιλμξοπρστφχψω"),
     (((0x0590, 0x05FF),), "בדהחטךכםןסףץצק"),
