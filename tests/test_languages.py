@@ -18,7 +18,9 @@ from editions import i18n
 from editions.i18n import catalogs
 from editions.i18n.citations import CSL_LOCALES, citation_locale
 from editions.i18n.tags import lang_selectors, lookup_tags
+from editions.prepare import transform
 from editions.prepare.fonts import load_fonts
+from editions.prepare.word_breaks import ZERO_WIDTH_SPACE, mark_word_breaks, word_broken
 
 _MM = 25.4 / 72  # one PDF point in millimetres
 
@@ -149,6 +151,36 @@ def test_code_is_left_to_right_inside_arabic(drawings: list) -> None:
     assert styles, "the Arabic test edition has code"
     assert {(style["direction"], style["bidi"]) for style in styles} == {("ltr", "isolate")}
     assert all(style["family"].startswith('"Noto Sans Mono"') for style in styles)
+
+
+def test_latin_citation_keeps_its_parentheses_around_it_inside_arabic(drawings: list) -> None:
+    """In the Arabic web edition and EPUB, a citation in Latin letters, "(Protection International 2009)",
+    is one left-to-right unit isolated from the Arabic around it, drawn with "(" at its left end and ")"
+    at its right one: neither mirrored nor moved to the other end by the bidirectional algorithm."""
+    citations = [
+        cite for drawing in drawings if drawing.name.startswith("ar ") for cite in drawing.facts["citations"]
+    ]
+    assert citations, "the Arabic test edition has a citation"
+    for cite in citations:
+        assert (cite["direction"], cite["bidi"]) == ("ltr", "isolate"), cite
+        assert cite["text"].startswith("(") and cite["text"].endswith(")"), cite
+        opening, after, before, closing = cite["ends"]
+        assert opening["top"] == after["top"] and opening["right"] <= after["left"] + 0.5, cite
+        assert closing["top"] == before["top"] and closing["left"] >= before["right"] - 0.5, cite
+
+
+def test_word_breaks_between_lao_khmer_and_myanmar_words_only() -> None:
+    """The PDF gets a break opportunity between the words of Lao, Khmer and Myanmar text, found by ICU's
+    dictionaries; Thai (which Pango breaks itself), other scripts and code are left as written."""
+    assert word_broken("ມີຄວາມສຳຄັນທີ່ຕ້ອງ").split(ZERO_WIDTH_SPACE) == ["ມີ", "ຄວາມສຳຄັນ", "ທີ່", "ຕ້ອງ"]
+    assert word_broken("មានវិចារណញ្ញាណនិង").split(ZERO_WIDTH_SPACE) == ["មាន", "វិចារណញ្ញាណ", "និង"]
+    assert word_broken("အခွင့်အရေးများကို").split(ZERO_WIDTH_SPACE) == ["အခွင့်အရေး", "များ", "ကို"]
+    assert word_broken("ภาษาไทย, English 2024") == "ภาษาไทย, English 2024"
+    section = transform.parse("<section><p>ມີຄວາມ<code>ມີຄວາມ</code>ມີຄວາມ</p></section>")
+    mark_word_breaks(section)
+    assert transform.to_html(section).replace(ZERO_WIDTH_SPACE, "|") == (
+        "<section><p>ມີ|ຄວາມ<code>ມີຄວາມ</code>ມີ|ຄວາມ</p></section>"
+    )
 
 
 def test_thai_pdf_is_not_stretched_into_holes(scripts_project: ScriptsProject) -> None:
