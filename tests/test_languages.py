@@ -169,6 +169,19 @@ def test_latin_citation_keeps_its_parentheses_around_it_inside_arabic(drawings: 
         assert closing["top"] == before["top"] and closing["left"] >= before["right"] - 0.5, cite
 
 
+def test_latin_citation_keeps_its_parentheses_around_it_in_the_arabic_pdf(
+    scripts_project: ScriptsProject,
+) -> None:
+    """In the Arabic PDF the same citation is drawn left to right on its line, "(" before its first word
+    and ")" after its last, with the sentence's full stop to its left."""
+    words = _words(_screen_pdf(scripts_project.edition("ar")))
+    start = next(i for i, word in enumerate(words) if word[4] == "(Protection")
+    stop, first, middle, last = words[start - 1 : start + 3]
+    assert (stop[4], middle[4], last[4]) == (".", "International", "2009)")
+    assert len({round(word[1]) for word in (first, middle, last)}) == 1  # one line
+    assert stop[2] < first[0] + 0.5 and first[2] < middle[0] < middle[2] < last[0]
+
+
 def test_word_breaks_between_lao_khmer_and_myanmar_words_only() -> None:
     """The PDF gets a break opportunity between the words of Lao, Khmer and Myanmar text, found by ICU's
     dictionaries; Thai (which Pango breaks itself), other scripts and code are left as written."""
