@@ -36,6 +36,8 @@ NODE_TOOLS = (
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian packages of fonts too large for the repository, each with one file it installs.
 FONT_PACKAGES = {"fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
+# A variable face the tests render (tests/test_languages.py), pinned there by SHA-256.
+TEST_FONT_PACKAGES = {"fonts-inter-variable": "/usr/share/fonts/truetype/inter-vf/Inter-roman.var.ttf"}
 _MARKER = "EDITIONS_BOOTSTRAPPED"
 
 # What each purpose needs: a lock file for pip, and Debian packages for what pip cannot install.
@@ -145,6 +147,7 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing += [package for command, package in needs.items() if shutil.which(command) is None]
         if not CHROMIUM.exists():  # Ace and axe check accessibility in a real browser engine
             missing.append("chromium")
+        missing += [package for package, path in TEST_FONT_PACKAGES.items() if not Path(path).is_file()]
     return missing
 
 

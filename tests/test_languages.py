@@ -3,15 +3,18 @@ warning, code in its own font and direction, scripts broken into lines without h
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypandoc
 import pytest
-from conftest import REPO
+from conftest import REPO, ROOTS, copy_project, run
+from fontTools.ttLib import TTFont
 from scripts_fixtures import ScriptsProject
 
 from editions import i18n
@@ -180,6 +183,52 @@ def test_latin_citation_keeps_its_parentheses_around_it_in_the_arabic_pdf(
     assert (stop[4], middle[4], last[4]) == (".", "International", "2009)")
     assert len({round(word[1]) for word in (first, middle, last)}) == 1  # one line
     assert stop[2] < first[0] + 0.5 and first[2] < middle[0] < middle[2] < last[0]
+
+
+# A variable face from a pinned source: Debian's fonts-inter-variable 4.0~beta7+ds-1 (SIL OFL), which the
+# set-up installs for the tests; one file for every weight.
+_VARIABLE_FACE = """
+[stacks.sw]
+body = ["Inter", "Noto Serif"]
+heading = ["Inter", "Noto Sans"]
+
+[[face]]
+family = "Inter"
+package = "fonts-inter-variable"
+file = "/usr/share/fonts/truetype/inter-vf/Inter-roman.var.ttf"
+sha256 = "459fb40d1d555bc6cbc944de94a8c400fdb5126fc325753dfa027d5555583bbd"
+weight = "100 900"
+"""
+
+
+def test_variable_face_draws_each_weight_in_the_pdf(tmp_path: Path) -> None:
+    """A variable face serves the body and headings of a Swahili edition: the PDF embeds an instance of it
+    per weight (regular text, bold text, headings), each a plain font with the outlines of its weight,
+    not the variable font whose default weight a viewer would draw for all of them."""
+    root = copy_project(ROOTS / "scripts", tmp_path / "project")
+    for other in ("in-ar", "in-th", "in-ln", "in-zh"):
+        shutil.rmtree(root / "reports" / other)
+    settings = root / "templates" / "fonts" / "fonts.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + _VARIABLE_FACE, encoding="utf-8")
+    chapter = root / "reports" / "in-sw" / "sw.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n**Watetezi wa haki** hufanya kazi pamoja.\n")
+    result = run(root, "--format", "pdf")
+    assert result.code == 0, result.output
+    pdf = _screen_pdf(root / "output" / "in-sw" / "sw")
+    instances = {}  # weight class → advance width of "a"
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                if "Inter" not in str(font.BaseFont):
+                    continue
+                data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+                with TTFont(io.BytesIO(data)) as face:
+                    assert "fvar" not in face and "gvar" not in face  # an instance, not the variable font
+                    instances[face["OS/2"].usWeightClass] = face["hmtx"][face.getBestCmap()[ord("a")]][0]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts.splitlines()[2:])
+    assert {400, 700} <= set(instances), instances
+    assert instances[700] > instances[400], instances  # a bold "a" is wider: the bold outlines are drawn
 
 
 def test_word_breaks_between_lao_khmer_and_myanmar_words_only() -> None:
