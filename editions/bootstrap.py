@@ -36,6 +36,8 @@ NODE_TOOLS = (
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian packages of fonts too large for the repository, each with one file it installs.
 FONT_PACKAGES = {"fonts-noto-cjk": "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"}
+# A variable face the tests render (tests/test_languages.py), pinned there by SHA-256.
+TEST_FONT_PACKAGES = {"fonts-inter-variable": "/usr/share/fonts/truetype/inter-vf/Inter-roman.var.ttf"}
 _MARKER = "EDITIONS_BOOTSTRAPPED"
 
 # What each purpose needs: a lock file for pip, and Debian packages for what pip cannot install.
@@ -47,6 +49,7 @@ INSTALL_SYSTEM_PACKAGES = "EDITIONS_INSTALL_SYSTEM_PACKAGES"
 AS_ROOT, WITH_SUDO, ASK, PRINT = "as root", "with sudo", "ask", "print"
 # The Debian names of what we need, on the other systems we can name a command for.
 _FEDORA = {
+    "libicu-dev": "libicu",
     "libpango-1.0-0": "pango",
     "libpangoft2-1.0-0": "pango",
     "libharfbuzz-subset0": "harfbuzz",
@@ -54,6 +57,7 @@ _FEDORA = {
     "npm": "nodejs-npm",
 }
 _BREW = {
+    "libicu-dev": "icu4c",
     "libpango-1.0-0": "pango",
     "libpangoft2-1.0-0": "pango",
     "libharfbuzz-subset0": "harfbuzz",
@@ -131,6 +135,8 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing += ["libpango-1.0-0", "libpangoft2-1.0-0"]
     if find_library("harfbuzz-subset") is None:  # WeasyPrint subsets fonts with it
         missing.append("libharfbuzz-subset0")
+    if find_library("icuuc") is None:  # the PDF finds the words of Lao, Khmer and Myanmar with ICU
+        missing.append("libicu-dev")
     if shutil.which("pdftotext") is None:  # every public PDF is read back for confidential passages
         missing.append("poppler-utils")
     # The Chinese, Japanese and Korean faces of templates/fonts/fonts.toml (pinned there by SHA-256).
@@ -141,6 +147,7 @@ def _missing_debian_packages(purpose: str) -> list[str]:
         missing += [package for command, package in needs.items() if shutil.which(command) is None]
         if not CHROMIUM.exists():  # Ace and axe check accessibility in a real browser engine
             missing.append("chromium")
+        missing += [package for package, path in TEST_FONT_PACKAGES.items() if not Path(path).is_file()]
     return missing
 
 

@@ -10,11 +10,13 @@ import shutil
 import subprocess
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import REPO, ROOTS, Run, copy_project, run
+from PIL import Image, ImageChops
 
 from editions.check.tools import chromium, node, node_modules
 from editions.prepare.fonts import load_fonts
@@ -90,14 +92,23 @@ def scripts_project(tmp_path_factory: pytest.TempPathFactory) -> ScriptsProject:
 @pytest.fixture(scope="session")
 def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathFactory) -> list[Drawing]:
     """Every web edition and EPUB chapter of DRAWN, drawn with the shipped subsets and with full fonts."""
-    work = tmp_path_factory.mktemp("drawn")
+    editions = [(tag, scripts_project.edition(tag)) for tag in DRAWN]
+    return draw_twice(editions, tmp_path_factory.mktemp("drawn"))
+
+
+def draw_twice(
+    editions: list[tuple[str, Path]],
+    work: Path,
+    chapters: Callable[[list[Path]], list[Path]] = list,
+) -> list[Drawing]:
+    """Draw the web edition of each (name, output folder) and the EPUB chapters `chapters` picks from
+    its book's, in ONE Chromium: once with the subsets the edition ships and once with the full fonts."""
     fonts = {face.path.stem: face.path for face in load_fonts(REPO / "templates" / "fonts").faces}
     pages: list[tuple[str, Path, Path]] = []
-    for tag in DRAWN:
-        edition = scripts_project.edition(tag)
+    for tag, edition in editions:
         shipped, full = work / f"web-{tag}", work / f"web-{tag}-full"
-        shutil.copytree(edition, shipped)
-        shutil.copytree(edition, full)
+        for copy in (shipped, full):  # the page and its assets: not the downloads beside them
+            shutil.copytree(edition, copy, ignore=shutil.ignore_patterns("*.pdf", "*.epub"))
         _use_full_fonts(full / "assets" / "fonts.css", fonts)
         pages.append((f"{tag} web edition", shipped / "index.html", full / "index.html"))
         book = next(edition.glob("*.epub"))
@@ -106,7 +117,7 @@ def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathF
                 archive.extractall(work / f"epub-{tag}{variant}")
         styles = next((work / f"epub-{tag}-full").rglob("style.css"))
         _use_full_fonts(styles, fonts)
-        for chapter in sorted((work / f"epub-{tag}").rglob("*.xhtml")):
+        for chapter in chapters(sorted((work / f"epub-{tag}").rglob("*.xhtml"))):
             twin = work / f"epub-{tag}-full" / chapter.relative_to(work / f"epub-{tag}")
             pages.append((f"{tag} EPUB {chapter.name}", chapter, twin))
     jobs = [
@@ -117,7 +128,7 @@ def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathF
     (work / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
     script = Path(__file__).parent / "render_pages.cjs"
     command = [node(), str(script), str(node_modules()), str(chromium()), str(work / "jobs.json")]
-    done = subprocess.run([*command, str(work / "results.json")], capture_output=True, timeout=300)
+    done = subprocess.run([*command, str(work / "results.json")], capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     facts = json.loads((work / "results.json").read_text(encoding="utf-8"))
     return [
@@ -126,15 +137,31 @@ def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathF
     ]
 
 
+def different_drawings(drawings: list[Drawing]) -> list[str]:
+    """The names of the drawings whose two versions differ by a pixel, or whose shipped page has a font
+    that failed to load (a subset the browser refused falls back to another font)."""
+    different = []
+    for drawing in drawings:
+        failed = [font for font in drawing.facts["fonts"] if not font.endswith((": loaded", ": unloaded"))]
+        with Image.open(drawing.shipped) as shipped, Image.open(drawing.full) as full:
+            if (
+                failed
+                or shipped.size != full.size
+                or ImageChops.difference(shipped.convert("RGB"), full.convert("RGB")).getbbox()
+            ):
+                different.append(drawing.name)
+    return different
+
+
 def _use_full_fonts(stylesheet: Path, fonts: dict[str, Path]) -> None:
-    """Point every @font-face of `stylesheet` at the whole font file the subset was made from."""
-    folder = stylesheet.parent / "full-fonts"
-    folder.mkdir(exist_ok=True)
+    """Point every @font-face of `stylesheet` at the whole font file the subset was made from.
+
+    The font is named where it lies (an absolute file: URL), so that every page loads one font file
+    from one address: Chromium then reads a 20 MB Chinese face once for all pages, and nothing is copied.
+    """
 
     def full(match: re.Match[str]) -> str:
-        source = fonts[match.group(1)]
-        shutil.copy(source, folder / source.name)
-        return f'url("full-fonts/{source.name}") format("truetype")'
+        return f'url("{fonts[match.group(1)].as_uri()}") format("truetype")'
 
     css, count = re.subn(
         r'url\("fonts/([^"/]+)\.woff2"\) format\("woff2"\)', full, stylesheet.read_text("utf-8")

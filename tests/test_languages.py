@@ -3,22 +3,27 @@ warning, code in its own font and direction, scripts broken into lines without h
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypandoc
 import pytest
-from conftest import REPO
+from conftest import REPO, ROOTS, copy_project, run
+from fontTools.ttLib import TTFont
 from scripts_fixtures import ScriptsProject
 
 from editions import i18n
 from editions.i18n import catalogs
 from editions.i18n.citations import CSL_LOCALES, citation_locale
 from editions.i18n.tags import lang_selectors, lookup_tags
+from editions.prepare import transform
 from editions.prepare.fonts import load_fonts
+from editions.prepare.word_breaks import ZERO_WIDTH_SPACE, mark_word_breaks, word_broken
 
 _MM = 25.4 / 72  # one PDF point in millimetres
 
@@ -149,6 +154,95 @@ def test_code_is_left_to_right_inside_arabic(drawings: list) -> None:
     assert styles, "the Arabic test edition has code"
     assert {(style["direction"], style["bidi"]) for style in styles} == {("ltr", "isolate")}
     assert all(style["family"].startswith('"Noto Sans Mono"') for style in styles)
+
+
+def test_latin_citation_keeps_its_parentheses_around_it_inside_arabic(drawings: list) -> None:
+    """In the Arabic web edition and EPUB, a citation in Latin letters, "(Protection International 2009)",
+    is one left-to-right unit isolated from the Arabic around it, drawn with "(" at its left end and ")"
+    at its right one: neither mirrored nor moved to the other end by the bidirectional algorithm."""
+    citations = [
+        cite for drawing in drawings if drawing.name.startswith("ar ") for cite in drawing.facts["citations"]
+    ]
+    assert citations, "the Arabic test edition has a citation"
+    for cite in citations:
+        assert (cite["direction"], cite["bidi"]) == ("ltr", "isolate"), cite
+        assert cite["text"].startswith("(") and cite["text"].endswith(")"), cite
+        opening, after, before, closing = cite["ends"]
+        assert opening["top"] == after["top"] and opening["right"] <= after["left"] + 0.5, cite
+        assert closing["top"] == before["top"] and closing["left"] >= before["right"] - 0.5, cite
+
+
+def test_latin_citation_keeps_its_parentheses_around_it_in_the_arabic_pdf(
+    scripts_project: ScriptsProject,
+) -> None:
+    """In the Arabic PDF the same citation is drawn left to right on its line, "(" before its first word
+    and ")" after its last, with the sentence's full stop to its left."""
+    words = _words(_screen_pdf(scripts_project.edition("ar")))
+    start = next(i for i, word in enumerate(words) if word[4] == "(Protection")
+    stop, first, middle, last = words[start - 1 : start + 3]
+    assert (stop[4], middle[4], last[4]) == (".", "International", "2009)")
+    assert len({round(word[1]) for word in (first, middle, last)}) == 1  # one line
+    assert stop[2] < first[0] + 0.5 and first[2] < middle[0] < middle[2] < last[0]
+
+
+# A variable face from a pinned source: Debian's fonts-inter-variable 4.0~beta7+ds-1 (SIL OFL), which the
+# set-up installs for the tests; one file for every weight.
+_VARIABLE_FACE = """
+[stacks.sw]
+body = ["Inter", "Noto Serif"]
+heading = ["Inter", "Noto Sans"]
+
+[[face]]
+family = "Inter"
+package = "fonts-inter-variable"
+file = "/usr/share/fonts/truetype/inter-vf/Inter-roman.var.ttf"
+sha256 = "459fb40d1d555bc6cbc944de94a8c400fdb5126fc325753dfa027d5555583bbd"
+weight = "100 900"
+"""
+
+
+def test_variable_face_draws_each_weight_in_the_pdf(tmp_path: Path) -> None:
+    """A variable face serves the body and headings of a Swahili edition: the PDF embeds an instance of it
+    per weight (regular text, bold text, headings), each a plain font with the outlines of its weight,
+    not the variable font whose default weight a viewer would draw for all of them."""
+    root = copy_project(ROOTS / "scripts", tmp_path / "project")
+    for other in ("in-ar", "in-th", "in-ln", "in-zh"):
+        shutil.rmtree(root / "reports" / other)
+    settings = root / "templates" / "fonts" / "fonts.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + _VARIABLE_FACE, encoding="utf-8")
+    chapter = root / "reports" / "in-sw" / "sw.md"
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\n**Watetezi wa haki** hufanya kazi pamoja.\n")
+    result = run(root, "--format", "pdf")
+    assert result.code == 0, result.output
+    pdf = _screen_pdf(root / "output" / "in-sw" / "sw")
+    instances = {}  # weight class → advance width of "a"
+    with pikepdf.open(pdf) as document:
+        for page in document.pages:
+            for font in page.Resources.Font.values():
+                if "Inter" not in str(font.BaseFont):
+                    continue
+                data = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+                with TTFont(io.BytesIO(data)) as face:
+                    assert "fvar" not in face and "gvar" not in face  # an instance, not the variable font
+                    instances[face["OS/2"].usWeightClass] = face["hmtx"][face.getBestCmap()[ord("a")]][0]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts.splitlines()[2:])
+    assert {400, 700} <= set(instances), instances
+    assert instances[700] > instances[400], instances  # a bold "a" is wider: the bold outlines are drawn
+
+
+def test_word_breaks_between_lao_khmer_and_myanmar_words_only() -> None:
+    """The PDF gets a break opportunity between the words of Lao, Khmer and Myanmar text, found by ICU's
+    dictionaries; Thai (which Pango breaks itself), other scripts and code are left as written."""
+    assert word_broken("ມີຄວາມສຳຄັນທີ່ຕ້ອງ").split(ZERO_WIDTH_SPACE) == ["ມີ", "ຄວາມສຳຄັນ", "ທີ່", "ຕ້ອງ"]
+    assert word_broken("មានវិចារណញ្ញាណនិង").split(ZERO_WIDTH_SPACE) == ["មាន", "វិចារណញ្ញាណ", "និង"]
+    assert word_broken("အခွင့်အရေးများကို").split(ZERO_WIDTH_SPACE) == ["အခွင့်အရေး", "များ", "ကို"]
+    assert word_broken("ภาษาไทย, English 2024") == "ภาษาไทย, English 2024"
+    section = transform.parse("<section><p>ມີຄວາມ<code>ມີຄວາມ</code>ມີຄວາມ</p></section>")
+    mark_word_breaks(section)
+    assert transform.to_html(section).replace(ZERO_WIDTH_SPACE, "|") == (
+        "<section><p>ມີ|ຄວາມ<code>ມີຄວາມ</code>ມີ|ຄວາມ</p></section>"
+    )
 
 
 def test_thai_pdf_is_not_stretched_into_holes(scripts_project: ScriptsProject) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import REPO
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
+from scripts_fixtures import different_drawings
 
 from editions.check.tools import chromium
 from editions.prepare.fonts import load_fonts
@@ -38,16 +39,7 @@ def test_subsets_draw_like_the_full_fonts(drawings: list) -> None:
     """Every web edition and EPUB chapter of the Thai, Arabic and Swahili editions, drawn in Chromium with
     the shipped subsets and with the full fonts, gives the same pixels."""
     assert len(drawings) >= 6
-    different = []
-    for drawing in drawings:
-        assert all(font.endswith("loaded") for font in drawing.facts["fonts"] if "unloaded" not in font)
-        with Image.open(drawing.shipped) as shipped, Image.open(drawing.full) as full:
-            if (
-                shipped.size != full.size
-                or ImageChops.difference(shipped.convert("RGB"), full.convert("RGB")).getbbox()
-            ):
-                different.append(drawing.name)
-    assert different == []
+    assert different_drawings(drawings) == []
 
 
 def test_a_language_named_in_another_script_is_a_few_letters_drawn_like_the_full_font(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypandoc
 
 from editions.model import Project, Site
+from editions.prepare.word_breaks import icu_version
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the engine's code, every stage
 
@@ -91,6 +92,8 @@ def tool_versions() -> str:
     """The versions of pandoc and of the libraries that shape the outputs: an upgrade rebuilds everything."""
     versions = [f"pandoc {pypandoc.get_pandoc_version()}"]
     versions += [f"{name} {metadata.version(name)}" for name in _LIBRARIES]
+    # ICU's word lists decide where Lao, Khmer and Myanmar lines of the PDF break.
+    versions.append(f"icu {icu_version()}")
     return "; ".join(versions)
 
 

@@ -61,7 +61,7 @@ def subset_fonts(
         if face.family in assigned:
             characters = assigned[face.family]
             whole = not characters <= named.get(face.family, set())
-            kept = _composed(keep_closure(characters | {0x20, 0xA0}, whole_blocks=whole), face.characters)
+            kept = _composed(keep_closure(characters | _SPACES, whole_blocks=whole), face.characters)
             data = _subset(face, kept, flavor, fonts.cache)
             files.append(
                 FontFile(name=f"{face.path.stem}.{flavor}", data=data, face=face, media_type=f"font/{flavor}")
@@ -98,23 +98,22 @@ def keep_closure(codepoints: set[int], whole_blocks: bool = True) -> set[int]:
     form (U+FEFB LAM-ALEF) as its letters. A subset without them shows a gap where the PDF is right.
     Stylesheets draw the other case (`text-transform`); shapers and line breakers draw characters of
     their own: the hyphen of `hyphens: auto`, the
-    dotted circle of a mark without a base, and, for Arabic, the tatweel (U+0640) HarfBuzz measures
-    joining forms with; without it the same word is placed a fraction of a pixel elsewhere. Each case
-    was found by drawing subsets and full fonts in Chromium (tests/test_subsets.py).
+    dotted circle of a mark without a base. Each case was found by drawing subsets and full fonts in
+    Chromium (tests/test_subsets.py, tests/test_corpus.py).
 
-    `whole_blocks=False` is for a few letters that only name a language (ไทย in a switcher): a block
-    whose hinting references are known keeps those instead of all its characters.
+    Every script keeps the letters FreeType's autohinter measures it by (_HINTING_REFERENCES): Chromium
+    draws a subset without them a fraction of a pixel off. `whole_blocks=False` is for a few letters
+    that only name a language (ไทย in a switcher): those and the references, not the script's block.
     """
     closure = set(codepoints) | _DRAWN_BY_BROWSERS
-    if any(start <= codepoint <= end for codepoint in codepoints for start, end in _ARABIC):
-        closure.add(0x0640)
     for start, end in _WHOLE_BLOCKS:
-        if any(start <= codepoint <= end for codepoint in codepoints):
-            references = _HINTING_REFERENCES.get((start, end))
-            if whole_blocks or references is None:
-                closure |= set(range(start, end + 1))
-            else:
-                closure |= set(map(ord, references))
+        if (whole_blocks or (start, end) not in _NAMED_BY_REFERENCES) and any(
+            start <= codepoint <= end for codepoint in codepoints
+        ):
+            closure |= set(range(start, end + 1))
+    for ranges, references in _HINTING_REFERENCES:
+        if any(start <= codepoint <= end for codepoint in codepoints for start, end in ranges):
+            closure |= set(map(ord, references))
     pending = list(closure)
     while pending:
         character = chr(pending.pop())
@@ -152,16 +151,39 @@ _DRAWN_BY_BROWSERS = frozenset(
 # What a stylesheet draws with the page's own fonts without its text holding it: the numbers of an
 # ordered list's markers ("3." after chapters 1 and 2, whose text has no 3).
 _DRAWN_BY_STYLESHEETS = frozenset(map(ord, "0123456789."))
-# Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them (a Thai word with ญ draws
-# differently in Chromium without THAI DIGIT ZERO in the font): kept whole, a few kilobytes each.
+# Thai, Lao, Khmer and Myanmar: small blocks whose shaping reaches across them: kept whole for the text
+# of a page, a few kilobytes each.
 _WHOLE_BLOCKS = ((0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1780, 0x17FF), (0x1000, 0x109F))
-# What the whole block is for: Chromium on Linux hints text with FreeType's autohinter, which measures
-# a script's blue zones (the heights its letters align to) on these letters of the font (FreeType's
-# afblue.dat for Thai: tops, bottoms, ascenders, descenders, digits). A subset without them draws the
-# same word a pixel off; with them, as the full font does (checked by drawing ไทย both ways). Lao,
-# Khmer and Myanmar keep their whole blocks until their references are checked the same way.
-_HINTING_REFERENCES = {(0x0E00, 0x0E7F): "บเแอกาปษฯยฮฝฟโใไฎฏฤฦญฐ๐๑๓"}
-_ARABIC = ((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF))
+# The blocks whose hinting references below are enough to draw a language's name as the full font does.
+# Khmer is not one: ខ្មែរ with the references only still differs by a few pixels under its subscript.
+_NAMED_BY_REFERENCES = frozenset({(0x0E00, 0x0E7F), (0x0E80, 0x0EFF), (0x1000, 0x109F)})
+# Spaces every subset keeps: the text's own, and the narrow no-break space that Babel's dates carry
+# ("10 декабря 1948 г.") in text the page's templates write, not its sources.
+_SPACES = frozenset({0x20, 0xA0, 0x202F})
+# Chromium on Linux hints text with FreeType's autohinter, which measures each script's blue zones (the
+# heights its letters align to) on fixed letters of the font: the blue strings of FreeType's
+# src/autofit/afblue.dat (tops, bottoms, ascenders, descenders, x-height), taken here for each script
+# fonts.toml ships; Arabic's include the tatweel, which joins like every medial form. A subset without
+# them draws the same words a pixel off (a Hebrew name in a switcher, a Russian or Hindi page); with
+# them, as the full font does: tests/test_corpus.py draws every corpus edition both ways. Chinese,
+# Japanese and Korean draw the same without theirs, which would cost 100 ideographs a face. A script is
+# found by its letters: spaces, digits and punctuation bring no references (the Latin ones would add
+# 18 KB to each Chinese, Japanese or Korean face that names its language in a switcher).
+_LATIN_LETTERS = ((0x0041, 0x005A), (0x0061, 0x007A), (0x00C0, 0x024F), (0x1E00, 0x1EFF))
+_HINTING_REFERENCES: tuple[tuple[tuple[tuple[int, int], ...], str], ...] = (
+    (_LATIN_LETTERS, "CEHLOQSTUZbcdefghijknopqrsuvxyz"),
+    (((0x0400, 0x052F),), "БВЕЗОПСШЭезнопрсуфхш"),
+    (((0x0370, 0x03FF), (0x1F00, 0x1FFF)), "ΒΓΔΕΖΘΞΟΩαβγδεζηθιλμξοπρστφχψω"),
+    (((0x0590, 0x05FF),), "בדהחטךכםןסףץצק"),
+    (((0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)), "إاتثطظـكل"),
+    (((0x0900, 0x097F),), "अआईउऐओऔकछटठडथधनभमशिीुृोौ"),
+    (((0x0980, 0x09FF),), "অইএওকটঠডতনবভলিীৈৗ"),
+    (((0x1200, 0x139F),), "ሀሃለሐማሪበዋዐዘጨፐ"),
+    (((0x0E00, 0x0E7F),), "กญฎฏฐบปฝฟยฤฦษอฮฯาเแโใไ๐๑๓"),
+    (((0x0E80, 0x0EFF),), "ງຊຍດຖບປຝຟມຢຣລວອຮຯາຽໂໃໄໆ"),
+    (((0x1780, 0x17FF), (0x19E0, 0x19FF)), "កខគឃងចឋតថទនបមយរលអឧឩឲាឿៀៃ្᧠᧡᧶᧹"),
+    (((0x1000, 0x109F),), "ခဂငဉညဎဒပဗဝဥဨဩါိြ၂၅၆၉၊။၍၏ၥ"),
+)
 
 
 def font_face_css(files: tuple[FontFile, ...], prefix: str, display: str = "") -> str:

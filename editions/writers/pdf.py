@@ -28,6 +28,7 @@ from editions.prepare.code import mark_code, mark_code_lines
 from editions.prepare.cover import stage_cover_images
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
 from editions.prepare.fonts import Face, FontSet
+from editions.prepare.word_breaks import mark_word_breaks, word_broken_html
 from editions.writers import EditionContext, Written, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.layout_cache import cached_layout
@@ -63,6 +64,7 @@ def write_pdf(context: EditionContext) -> Written:
         mark_code_lines(section)
         number_references(section, labels)
         mark_short_tables(section)
+        mark_word_breaks(section)  # Lao, Khmer and Myanmar: Pango finds no words of its own there
         chapters.append(Markup(transform.to_html(section)))
     faces = _used_faces(context)
     page = templating.render(
@@ -70,7 +72,7 @@ def write_pdf(context: EditionContext) -> Written:
         "print/book.html",
         **{
             **context.template_context(Format.PDF),
-            "abstract_html": Markup(_inner_html(abstract)),
+            "abstract_html": Markup(word_broken_html(_inner_html(abstract))),
             "chapters": chapters,
             # Relative to the templates' mount, where the page is laid out: the edition's files are
             # ../edition/.

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import pydyf
 from fontTools.ttLib import TTFont
 from weasyprint.draw import text as weasyprint_text
+from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.pdf.fonts import Font
 
@@ -122,39 +123,62 @@ _REORDERED = (
 
 @contextmanager
 def tagged_structure(document_language: str) -> Iterator[None]:
-    """Complete the PDF's structure tree: each passage in another language gets its own /Lang, and
-    each footnote is a /Note with an /ID, as PDF/UA asks.
+    """Complete the PDF's structure tree: each passage in another language gets its own /Lang, each
+    footnote is a /Note with an /ID, and each line of a reordering script its /ActualText, as PDF/UA asks.
 
     WeasyPrint 70 tags the structure of the document but writes /Lang only once, for the whole file, so
     a screen reader would read a Spanish quotation, or a section shown in its original language, with
-    the edition's voice; and it tags a footnote as the /Span its element is. Its tree builder is
-    wrapped, for the length of this one render only, to correct the structure element made for each
-    such element. The wrapper is removed afterwards; renders never run concurrently within one process.
+    the edition's voice; it tags a footnote as the /Span its element is; and the /Span of a line of
+    Khmer, Myanmar or Indic text gives its glyphs in visual order, which only /ActualText corrects. Its
+    tree builder is wrapped, for the length of this one render only, to correct the structure elements
+    it makes. The wrapper is removed afterwards; renders never run concurrently within one process.
     """
     original = weasyprint_tags._build_box_tree
     notes = itertools.count(1)
 
-    def build(box, parent, *args):
+    def build(box, parent, pdf, page_number, nums, *args):
         element = getattr(box, "element", None)
+        reordered = _reordered_texts(box, args[-1])  # before the original takes the boxes out of `tags`
         language = element.get("lang") if element is not None and box.element_tag not in _ROOTS else None
         note = (
             element is not None
             and box.element_tag == "span"
             and "footnote" in (element.get("class") or "").split()
         )
-        for structure in original(box, parent, *args):
+        for structure in original(box, parent, pdf, page_number, nums, *args):
             if language and language != document_language:
                 structure["Lang"] = pydyf.String(language)
             if note and structure.get("P") == parent.reference and structure.get("S") == "/Span":
                 structure["S"] = "/Note"
                 structure["ID"] = pydyf.String(f"note-{next(notes)}")
             yield structure
+        # The structure element of each line of Khmer, Myanmar or Indic text carries its text as written,
+        # as its marked content does (logical_text): assistive technology reads the tree, not the page.
+        for mcid, text in reordered.items():
+            if mcid in nums:
+                number = int(nums[mcid].split()[0])
+                pdf.objects[number]["ActualText"] = pydyf.String(text)
 
     weasyprint_tags._build_box_tree = build
     try:
         yield
     finally:
         weasyprint_tags._build_box_tree = original
+
+
+def _reordered_texts(box: object, tags: dict) -> dict[int, str]:
+    """The text of each line of `box` (by its marked-content id) whose glyphs may leave text order."""
+    texts = {}
+    for line in getattr(box, "children", ()):
+        if isinstance(line, boxes.LineBox):
+            for child in line.children:
+                if (
+                    isinstance(child, boxes.TextBox)
+                    and child in tags
+                    and any(_reordered(character) for character in child.text)
+                ):
+                    texts[tags[child]["mcid"]] = child.text
+    return texts
 
 
 def finish_direction(direction: str) -> Callable[[object, pydyf.PDF], None]:
