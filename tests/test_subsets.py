@@ -24,6 +24,19 @@ def test_closure_keeps_what_browsers_decompose() -> None:
     assert {0x0041, 0x030A} <= keep_closure({0x00C5})  # Å → A + ring above
 
 
+def test_korean_subset_keeps_its_syllables_not_every_syllable() -> None:
+    """A Hangul syllable is drawn with its own glyph: its conjoining jamo, and through them all 11,172
+    syllables, stay out (the Korean corpus page fetched 575 KB a face instead of 63 KB; its subset is
+    drawn against the full font in tests/test_corpus.py)."""
+    text = "모든 인간은 태어날 때부터 자유로우며"
+    (regular, *_) = subset_fonts(load_fonts(REPO / "templates" / "fonts"), {"ko": text}, "woff2", own="ko")
+    cmap = set(TTFont(io.BytesIO(regular.data)).getBestCmap())
+    syllables = {c for c in cmap if 0xAC00 <= c <= 0xD7A3}
+    assert {ord(c) for c in text if not c.isspace()} <= syllables
+    assert len(syllables) < 50, len(syllables)
+    assert not {c for c in cmap if 0x1100 <= c <= 0x11FF}
+
+
 def test_thai_subset_has_the_parts_of_sara_am() -> None:
     """A subset for "ทำ" maps NIKHAHIT and SARA AA, which Chromium draws SARA AM with."""
     (thai, *_) = [
