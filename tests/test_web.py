@@ -120,13 +120,15 @@ def test_epub_declares_its_accessibility_conformance_and_cover(published: Path) 
 def test_web_pages_fetch_only_the_letters_of_another_script_they_show(repository: Path) -> None:
     output = repository / "output"
     # The Arabic brief names Thai (ไทย) in its switcher, and the Thai brief names Arabic (العربية):
-    # each ships those few letters, not the other script's whole font.
+    # each ships those few letters, not the other script's whole font (with the letters FreeType's
+    # autohinter measures the script by, so that Chromium draws them as the full font does: 8–10 KB, where
+    # the whole face is over 100 KB).
     for tag, other in (("ar", "Thai"), ("th", "Arabic")):
         fonts = output / "communities-are-hrds" / tag / "assets" / "fonts"
         foreign = [path for path in fonts.iterdir() if other in path.name]
-        assert foreign and all(path.stat().st_size < 8_000 for path in foreign), [
+        assert foreign and all(path.stat().st_size < 12_000 for path in foreign), [
             (path.name, path.stat().st_size) for path in foreign
         ]
     page = (output / "index.th.html").read_text(encoding="utf-8")
     arabic = re.findall(r'url\("(fonts/NotoSansArabic-[^"]+)"\)', page)
-    assert arabic and all((output / name).stat().st_size < 8_000 for name in arabic)
+    assert arabic and all((output / name).stat().st_size < 12_000 for name in arabic)
