@@ -2,8 +2,9 @@
 document order the same way in every format, so that a page of the PDF can be found in the EPUB.
 
 A block is named by its part (0 for the abstract, then 1, 2… for the chapters in order) and its index
-among the blocks of that part. The numbering runs on the Document's HTML as pandoc gave it, before any
-writer adds or moves elements (notices, numbered notes), so the PDF and the EPUB agree on it.
+among the blocks of that part. The numbering runs on the Document's HTML as pandoc gave it, before the
+chapters stage (prepare/chapters.py) adds or moves elements (notices, numbered notes), so the PDF and
+the EPUB agree on it.
 """
 
 from __future__ import annotations

@@ -153,6 +153,15 @@ def language_texts(roots: Iterable[HtmlElement], tag: str) -> dict[tuple[str, st
     return {key: "".join(texts) for key, texts in parts.items()}
 
 
+def merge_texts(*texts: Mapping[tuple[str, str], str]) -> dict[tuple[str, str], str]:
+    """Texts by (language, role) from several parts of a page or an edition, as one."""
+    merged: dict[tuple[str, str], str] = {}
+    for part in texts:
+        for key, text in part.items():
+            merged[key] = merged.get(key, "") + text
+    return merged
+
+
 def by_language(texts: Mapping[tuple[str, str], str]) -> dict[str, str]:
     """Texts by language only, whatever their role."""
     merged: dict[str, str] = {}

@@ -19,8 +19,7 @@ from markupsafe import Markup
 
 from editions.errors import RenderError, SourceLocation
 from editions.model import Chapter, Format, PageMap
-from editions.prepare import blocks, transform
-from editions.prepare.code import mark_code
+from editions.prepare import blocks, chapters, transform
 from editions.prepare.cover import NAME as COVER_NAME
 from editions.prepare.subsets import font_face_css, subset_fonts
 from editions.writers import INTERNAL_MARK, EditionContext, Written, templating
@@ -31,9 +30,7 @@ def write_epub(context: EditionContext) -> Written:
     """Package the edition as `<slug>-<lang>.epub`, reproducible to the byte."""
     job = context.job
     book = _book(context)
-    pages = _pages(context, book)
-    roots = (transform.parse(f"<div>{page.content}</div>") for page in pages)
-    texts = transform.language_texts(roots, job.translation.language.tag)
+    pages, texts = _pages(context, book)
     _add_style(context, book, pages, texts)
     book.spine = ["cover", "title", "nav", *(page for page in pages[2:])]
     buffer = io.BytesIO()
@@ -132,19 +129,27 @@ def _page_metadata(page_map: PageMap | None) -> list[tuple[str, str]]:
     ]
 
 
-def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
-    """Cover, title page and one XHTML page per chapter, added to the book and its navigation."""
+def _pages(
+    context: EditionContext, book: epub.EpubBook
+) -> tuple[list[epub.EpubHtml], dict[tuple[str, str], str]]:
+    """Cover, title page and one XHTML page per chapter, added to the book and its navigation; and
+    the text of the pages by (language, role), for the fonts."""
     job, tag = context.job, context.job.translation.language.tag
     direction = job.translation.language.direction
-    breaks = context.page_map.breaks if context.page_map else ()
-    abstract = transform.parse(f"<div>{context.document.abstract_html}</div>")
-    blocks.mark_page_breaks(abstract, 0, breaks)
-    variables = {
-        **context.template_context(Format.EPUB),
-        "abstract_html": Markup(
-            escape(abstract.text or "") + "".join(transform.to_xhtml(child) for child in abstract)
+    prepared = chapters.prepare(
+        context.document,
+        chapters.Recipe(
+            tag=tag,
+            sources={image.source: f"images/{image.name}" for image in context.document.images},
+            notices=context.notices(Format.EPUB),
+            notes=context.note_labels(),
+            scrollable_code=True,
+            page_breaks=context.page_map.breaks if context.page_map else (),
+            one_file_per_chapter=True,
+            xhtml=True,
         ),
-    }
+    )
+    variables = {**context.template_context(Format.EPUB), "abstract_html": Markup(prepared.abstract_html)}
     book.set_cover(f"images/{COVER_NAME}", context.cover_image, create_page=False)
     cover = _page(
         "cover",
@@ -162,29 +167,11 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
         direction,
         templating.render(context.environment, "epub/title.xhtml", **variables),
     )
-    files = _chapter_files(context.document.chapters)
-    file_of = _file_of(context.document.chapters, files)
-    chapters, number = [], 1
-    sources = {image.source: f"images/{image.name}" for image in context.document.images}
-    notices = context.notices(Format.EPUB)
-    for part, chapter in enumerate(context.document.chapters, start=1):
-        section = transform.parse(chapter.html)
-        blocks.mark_page_breaks(section, part, breaks)  # first: the blocks as the PDF writer numbered them
-        transform.replace_sources(section, sources)
-        transform.add_notices(section, notices, context.job.translation.language.tag)
-        number = transform.number_notes(section, number, context.note_labels())
-        transform.retarget_links(section, file_of, files[chapter.id])
-        mark_code(section, scrollable=True)
-        chapters.append(
-            _page(
-                f"chapter-{chapter.id}",
-                files[chapter.id],
-                chapter.title,
-                tag,
-                direction,
-                transform.to_xhtml(section),
-            )
-        )
+    files = chapters.chapter_files(context.document.chapters)
+    chapter_pages = [
+        _page(f"chapter-{chapter.id}", chapter.file, chapter.title, tag, direction, chapter.html)
+        for chapter in prepared.chapters
+    ]
     for image in context.document.images:
         book.add_item(
             epub.EpubImage(
@@ -194,7 +181,7 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
                 content=image.path.read_bytes(),
             )
         )
-    pages = [cover, title, *chapters]
+    pages = [cover, title, *chapter_pages]
     for page in pages:
         book.add_item(page)
     book.add_item(epub.EpubNav(title=context.gettext("Contents")))
@@ -212,12 +199,10 @@ def _pages(context: EditionContext, book: epub.EpubBook) -> list[epub.EpubHtml]:
             "title": context.document.chapters[0].title,
         },
     ]
-    return pages
-
-
-def _chapter_files(chapters: tuple[Chapter, ...]) -> dict[str, str]:
-    """The XHTML file of each chapter, by chapter id."""
-    return {chapter.id: f"chapter-{number:02d}.xhtml" for number, chapter in enumerate(chapters, start=1)}
+    # The fonts need the text of every page: the chapters' as the stage collected it, the cover's and
+    # the title page's from the pages themselves.
+    roots = (transform.parse(f"<div>{page.content}</div>") for page in (cover, title))
+    return pages, transform.merge_texts(transform.language_texts(roots, tag), prepared.chapter_texts)
 
 
 def _page(uid: str, name: str, title: str, tag: str, direction: str, body: str) -> epub.EpubHtml:
@@ -232,16 +217,6 @@ def _toc_entry(chapter: Chapter, name: str) -> object:
     subsections = [epub.Link(f"{name}#{h.id}", h.title, h.id) for h in chapter.headings if h.level == 2]
     link = epub.Link(f"{name}#{chapter.id}", chapter.title, chapter.id)
     return (epub.Section(chapter.title, href=f"{name}#{chapter.id}"), subsections) if subsections else link
-
-
-def _file_of(chapters: tuple[Chapter, ...], files: dict[str, str]):
-    """Which chapter file holds each id, for links that cross chapters (citations, cross-references)."""
-    owner: dict[str, str] = {}
-    for chapter in chapters:
-        for element in transform.parse(chapter.html).iter():
-            if element.get("id"):
-                owner[element.get("id")] = files[chapter.id]
-    return owner.get
 
 
 def _add_style(
@@ -293,7 +268,7 @@ def _page_list(context: EditionContext) -> Callable[[bytes], bytes]:
     page_map = context.page_map
     if page_map is None or not page_map.breaks:
         return lambda nav: nav
-    files = ["title.xhtml", *_chapter_files(context.document.chapters).values()]
+    files = ["title.xhtml", *chapters.chapter_files(context.document.chapters).values()]
     title = escape(context.gettext("Pages"))
     hrefs = (f"{files[page.part]}#{blocks.MARKER_PREFIX}{page.label}" for page in page_map.breaks)
     items = "".join(
@@ -313,7 +288,7 @@ def _ncx_page_list(context: EditionContext) -> Callable[[bytes], bytes]:
     page_map = context.page_map
     if page_map is None or not page_map.breaks:
         return lambda ncx: ncx
-    files = ["title.xhtml", *_chapter_files(context.document.chapters).values()]
+    files = ["title.xhtml", *chapters.chapter_files(context.document.chapters).values()]
     title = context.gettext("Pages")
 
     def add(data: bytes) -> bytes:
@@ -349,7 +324,7 @@ def _ncx_label(parent: etree._Element, text: str) -> None:
 def _nav_languages(context: EditionContext) -> Callable[[bytes], bytes]:
     """The language of each contents entry that is not in the edition's (an untranslated chapter),
     which ebooklib's navigation cannot carry."""
-    files = _chapter_files(context.document.chapters)
+    files = chapters.chapter_files(context.document.chapters)
     entries = {
         f"{files[chapter.id]}#{heading.id}": heading.lang
         for chapter in context.document.chapters

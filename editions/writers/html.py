@@ -5,8 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from editions.model import Artifact, Format, Language
-from editions.prepare import cover, transform
-from editions.prepare.code import mark_code
+from editions.prepare import chapters, cover, transform
 from editions.prepare.fonts import FontSet
 from editions.prepare.subsets import FontFile, font_face_css, subset_fonts
 from editions.writers import EditionContext, Written, downloads, sharing, templating
@@ -19,18 +18,33 @@ def write_html(context: EditionContext) -> Written:
         context.stage(f"assets/{image.name}", image.path.read_bytes(), Format.HTML)
         for image in context.document.images
     ]
+    tag = context.job.translation.language.tag
+    prepared = chapters.prepare(
+        context.document,
+        chapters.Recipe(
+            tag=tag,
+            sources={image.source: f"assets/{image.name}" for image in context.document.images},
+            notices=context.notices(Format.HTML),
+            notes=context.note_labels(),
+            shift_headings=1,
+            scrollable_code=True,
+        ),
+    )
     variables = {
         **context.template_context(Format.HTML),
-        "chapters": _chapters(context),
         "downloads": _downloads(context),
         "languages": _languages(context),
         "sharing": _sharing(context),
         "cover_image": cover.THUMBNAIL,
         "home": _home(context),
     }
-    draft = templating.render(context.environment, "web/edition.html", preload="", **variables)
-    tag = context.job.translation.language.tag
-    texts = transform.language_texts([transform.parse_page(draft)], tag)
+    # The fonts need the text of the whole page: the chapters' as the stage collected it, the rest's
+    # from the page without them (the chapters are not parsed again).
+    frame = templating.render(context.environment, "web/edition.html", preload="", chapters=[], **variables)
+    texts = transform.merge_texts(
+        transform.language_texts([transform.parse_page(frame)], tag), prepared.chapter_texts
+    )
+    variables["chapters"] = [Markup(chapter.html) for chapter in prepared.chapters]
     names = {language.tag: language.name for language, _, _ in variables["languages"]}
     fonts = subset_fonts(context.fonts, texts, "woff2", own=tag, names=names)
     preload = _preload(fonts, context.fonts, tag)
@@ -51,21 +65,6 @@ def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:
     family = fonts.stack_for(tag).body[0]
     face = next((f for f in files if f.face.family == family and f.face.weight == "400"), None)
     return f"assets/fonts/{face.name}" if face and face.face.style == "normal" else ""
-
-
-def _chapters(context: EditionContext) -> list[Markup]:
-    sources = {image.source: f"assets/{image.name}" for image in context.document.images}
-    chapters, number = [], 1
-    notices = context.notices(Format.HTML)
-    for chapter in context.document.chapters:
-        section = transform.parse(chapter.html)
-        transform.replace_sources(section, sources)
-        transform.add_notices(section, notices, context.job.translation.language.tag)
-        number = transform.number_notes(section, number, context.note_labels())
-        transform.shift_headings(section, by=1)
-        mark_code(section, scrollable=True)
-        chapters.append(Markup(transform.to_html(section)))
-    return chapters
 
 
 def _downloads(context: EditionContext) -> list[dict[str, object]]:

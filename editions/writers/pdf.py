@@ -7,15 +7,13 @@ at their full resolution.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pydyf
-from lxml.html import HtmlElement
 from markupsafe import Markup
 from weasyprint import HTML, Document
 from weasyprint.pdf.fonts import Font
@@ -23,12 +21,11 @@ from weasyprint.urls import FatalURLFetchingError
 
 from editions.errors import RenderError, SourceLocation
 from editions.model import Format, PageBreak, PageMap
-from editions.prepare import blocks, transform
-from editions.prepare.code import mark_code, mark_code_lines
+from editions.prepare import blocks, chapters
 from editions.prepare.cover import stage_cover_images
 from editions.prepare.embedded_fonts import faces_for, font_face_rules, font_mounts
-from editions.prepare.fonts import Face, FontSet
-from editions.prepare.word_breaks import mark_word_breaks, word_broken_html
+from editions.prepare.fonts import FontSet
+from editions.prepare.word_breaks import word_broken_html
 from editions.writers import EditionContext, Written, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.layout_cache import cached_layout
@@ -47,33 +44,24 @@ def write_pdf(context: EditionContext) -> Written:
     Also returns where each page begins in the text, for the EPUB's page-list."""
     job = context.job
     templates = job.site.templates_dir
-    sources = {image.source: mount_url("edition", image.name) for image in context.document.images}
-    notices = context.notices(Format.PDF)
-    abstract = transform.parse(f"<div>{context.document.abstract_html}</div>")
-    sections = [transform.parse(chapter.html) for chapter in context.document.chapters]
-    # Before anything is added or moved, so that the blocks are numbered as the EPUB numbers them.
-    anchors = blocks.anchor_blocks(abstract, 0)
-    for part, section in enumerate(sections, start=1):
-        anchors.update(blocks.anchor_blocks(section, part))
-    labels = caption_labels(sections)
-    chapters = []
-    for section in sections:
-        transform.replace_sources(section, sources)
-        transform.add_notices(section, notices, context.job.translation.language.tag)
-        mark_code(section, scrollable=False)
-        mark_code_lines(section)
-        number_references(section, labels)
-        mark_short_tables(section)
-        mark_word_breaks(section)  # Lao, Khmer and Myanmar: Pango finds no words of its own there
-        chapters.append(Markup(transform.to_html(section)))
-    faces = _used_faces(context)
+    prepared = chapters.prepare(
+        context.document,
+        chapters.Recipe(
+            tag=job.translation.language.tag,
+            sources={image.source: mount_url("edition", image.name) for image in context.document.images},
+            notices=context.notices(Format.PDF),
+            print_layout=True,
+            anchor_blocks=True,
+        ),
+    )
+    faces = faces_for(context.fonts, prepared.languages)
     page = templating.render(
         context.environment,
         "print/book.html",
         **{
             **context.template_context(Format.PDF),
-            "abstract_html": Markup(word_broken_html(_inner_html(abstract))),
-            "chapters": chapters,
+            "abstract_html": Markup(word_broken_html(prepared.abstract_html)),
+            "chapters": [Markup(chapter.html) for chapter in prepared.chapters],
             # Relative to the templates' mount, where the page is laid out: the edition's files are
             # ../edition/.
             "cover_images": stage_cover_images(job.report, context.work, lambda name: f"../edition/{name}"),
@@ -91,7 +79,7 @@ def write_pdf(context: EditionContext) -> Written:
         "pdf-layout",
         page,
         mounts,
-        lambda fetcher: _lay_out(context, page, fetcher, anchors),
+        lambda fetcher: _lay_out(context, page, fetcher, prepared.anchors),
     )
     name = context.format_name(Format.PDF)
     page_map = PageMap(
@@ -110,7 +98,7 @@ def write_pdf(context: EditionContext) -> Written:
 
 
 def _lay_out(
-    context: EditionContext, page: str, fetcher: SandboxFetcher, anchors: dict[str, tuple[int, int]]
+    context: EditionContext, page: str, fetcher: SandboxFetcher, anchors: Mapping[str, tuple[int, int]]
 ) -> dict[str, bytes]:
     """Lay `page` out once and write it as the screen and print PDFs, with where each page begins in
     the text (`anchors`: the blocks' ids); any WeasyPrint ERROR fails it."""
@@ -154,7 +142,7 @@ def _lay_out(
     return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks)}
 
 
-def _page_breaks(document: Document, anchors: dict[str, tuple[int, int]]) -> tuple[PageBreak, ...]:
+def _page_breaks(document: Document, anchors: Mapping[str, tuple[int, int]]) -> tuple[PageBreak, ...]:
     """Where each page begins in the text, from the blocks WeasyPrint found on each page.
 
     The page numbers are the folios book.css prints, counter(page) from 1 on the cover, with no
@@ -181,11 +169,6 @@ def _drop_block_anchors(document: Document) -> None:
             del page.anchors[name]
 
 
-def _inner_html(element: HtmlElement) -> str:
-    """The HTML inside `element`, without its own tag."""
-    return html.escape(element.text or "", quote=False) + "".join(transform.to_html(c) for c in element)
-
-
 _HEADING = ("/StructElem", "/H1")
 
 
@@ -202,53 +185,6 @@ def cover_title_as_written(title: str) -> Callable[[object, pydyf.PDF], None]:
     return finish
 
 
-def caption_labels(sections: Iterable[HtmlElement]) -> dict[str, str]:
-    """The numbered label of each figure and table ("Figure 2", "Tabla 1"), by the ids that lead to it."""
-    labels = {}
-    for section in sections:
-        for label in section.iterfind(".//span[@class='caption-label']"):
-            text = (label.text_content() or "").rstrip(" :\u00a0\u202f")
-            for ancestor in label.iterancestors():
-                if ancestor is section:
-                    break
-                if ancestor.get("id"):
-                    labels.setdefault(ancestor.get("id"), text)
-    return labels
-
-
-def number_references(section: HtmlElement, labels: dict[str, str]) -> None:
-    """Make every link to a figure or table carry its number: a link that only names the kind
-    ("[Tabla](#tbl-cases)") becomes the label ("Tabla 1"), any other gets it in brackets
-    ("the figure below (Figure 2)")."""
-    for link in section.iterfind(".//a[@href]"):
-        label = (
-            labels.get(link.get("href", "").removeprefix("#"))
-            if link.get("href", "").startswith("#")
-            else None
-        )
-        text = " ".join(link.text_content().split())
-        if not label or not text or label in text:
-            continue
-        kind = label.rsplit(" ", 1)[0].rsplit("\u00a0", 1)[0]
-        if text.casefold() == kind.casefold():
-            for child in list(link):
-                link.remove(child)
-            link.text = label
-        else:
-            link.tail = f" ({label})" + (link.tail or "")
-
-
-# Short enough to keep on one page whole, rather than leave two rows at the foot of a page.
-SHORT_TABLE_ROWS = 8
-
-
-def mark_short_tables(section: HtmlElement) -> None:
-    """Mark tables of up to SHORT_TABLE_ROWS rows, which the stylesheet keeps in one piece."""
-    for table in section.iter("table"):
-        if len(table.findall(".//tr")) <= SHORT_TABLE_ROWS:
-            table.set("class", " ".join(filter(None, (table.get("class"), "short-table"))))
-
-
 def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:
     """Fonts in the PDF that are not ours: the machine's own, chosen for a character ours lack. They
     would make the PDF differ from one machine to the next, so they fail the edition."""
@@ -259,18 +195,6 @@ def foreign_fonts(used: Iterable[Font], fonts: FontSet) -> list[str]:
         for font in used
         if font.family not in ours
     ]
-
-
-def _used_faces(context: EditionContext) -> tuple[Face, ...]:
-    """The faces of the languages this edition holds: its own, and any passage marked in another."""
-    document, tag = context.document, context.job.translation.language.tag
-    roots = (
-        transform.parse(f"<div>{html}</div>")
-        for html in (document.abstract_html, *(chapter.html for chapter in document.chapters))
-    )
-    return faces_for(
-        context.fonts, {tag, *(language for language, _ in transform.language_texts(roots, tag))}
-    )
 
 
 @contextmanager
