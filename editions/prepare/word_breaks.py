@@ -105,35 +105,39 @@ class _Icu:
 
 
 @functools.cache
-def icu_version() -> str:
-    """ICU's version (its word lists decide the breaks), for the fingerprints; "none" without ICU."""
+def _library() -> tuple[ctypes.CDLL, str] | None:
+    """ICU's common library and the suffix of its versioned symbols (`_72`), or None without ICU."""
     name = ctypes.util.find_library("icuuc")
     if name is None:
-        return "none"
-    library = ctypes.CDLL(name)
-    version = re.search(r"\.so\.(\d+)", name)
-    for suffix in ([f"_{version.group(1)}"] if version else []) + [""]:
-        get_version = getattr(library, f"u_getVersion{suffix}", None)
-        if get_version is not None:
-            info = (ctypes.c_uint8 * 4)()
-            get_version.argtypes = [ctypes.c_void_p]
-            get_version(info)
-            return ".".join(str(part) for part in info)
-    return name
-
-
-@functools.cache
-def _icu() -> _Icu:
-    """ICU's common library, loaded once per process."""
-    name = ctypes.util.find_library("icuuc")
-    if name is None:
-        raise EditionsError(
-            "ICU is missing, which finds the words of Lao, Khmer and Myanmar text for the PDF: install it "
-            "with `apt-get install libicu-dev` (the set-up of build.py does it for you)"
-        )
+        return None
     library = ctypes.CDLL(name)
     version = re.search(r"\.so\.(\d+)", name)
     for suffix in ([f"_{version.group(1)}"] if version else []) + [""]:
         if hasattr(library, f"ubrk_open{suffix}"):
-            return _Icu(library, suffix)
-    raise EditionsError(f"{name} has no ubrk_open function: install Debian's libicu-dev")
+            return library, suffix
+    return None
+
+
+def icu_version() -> str:
+    """ICU's version (its word lists decide the breaks), for the fingerprints; "none" without ICU."""
+    found = _library()
+    if found is None:
+        return "none"
+    library, suffix = found
+    info = (ctypes.c_uint8 * 4)()
+    get_version = getattr(library, f"u_getVersion{suffix}")
+    get_version.argtypes = [ctypes.c_void_p]
+    get_version(info)
+    return ".".join(str(part) for part in info)
+
+
+@functools.cache
+def _icu() -> _Icu:
+    """ICU's break iterator, loaded once per process."""
+    found = _library()
+    if found is None:
+        raise EditionsError(
+            "ICU is missing, which finds the words of Lao, Khmer and Myanmar text for the PDF: install it "
+            "with `apt-get install libicu-dev` (the set-up of build.py does it for you)"
+        )
+    return _Icu(*found)
