@@ -33,7 +33,8 @@ def main() -> None:
     _time(f"Nu Html Checker, {len(pages)} pages, one JVM", len(pages), lambda: nu_pages(pages, folder))
     _time(f"axe, {len(pages)} pages", len(pages), lambda: check_accessibility([], pages, folder))
     _time(f"PDF checks, {len(pdfs)} PDFs", len(pdfs), lambda: check_pdfs(pdfs, folder))
-    _time(f"check_site, {len(files)} files, all side by side", len(files), lambda: check_site(folder))
+    everything = f"check_site, {len(files)} files, all side by side"
+    _time(everything, len(files), lambda: check_site(folder).findings)
 
 
 def _time(label: str, count: int, work: Callable[[], list]) -> None:

@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 from conftest import ROOTS, copy_project, run, write_photo
 
+from editions.cache import Cache
 from editions.check import Finding, check_site
 from editions.cli.main import main
 
@@ -30,8 +31,11 @@ NO_SCRIPTS = (
 
 @dataclass(frozen=True)
 class Checked:
-    """One run of every validator over `clean/` (the sample as built) and `planted/` (with defects)."""
+    """One run of every validator over `clean/` (the sample as built) and `planted/` (with defects), with
+    a cache of verdicts of its own, empty before: every validator ran."""
 
+    site: Path
+    cache: Cache
     lines: list[str]
     broken_line: int  # where the XHTML of the English book's chapter 2 was broken
     image_line: int  # where an image without text alternative went into the French web edition
@@ -85,13 +89,32 @@ def checked(built: Path) -> Checked:
         del pdf.Root.Lang
         pdf.save(planted / PDF_FR)
     font = _unembed_first_font(planted / PDF_EN)
-    return Checked([str(finding) for finding in check_site(site)], broken_line, image_line, font)
+    cache = Cache(built.parent / "verdicts")
+    done = check_site(site, cache)
+    assert done.reused == ()
+    return Checked(site, cache, [str(finding) for finding in done.findings], broken_line, image_line, font)
 
 
 @pytest.mark.validators
 def test_check_site_passes_the_sample_as_built(checked: Checked) -> None:
     assert [line for line in checked.lines if line.startswith("clean/")] == []
     assert [line for line in checked.lines if line.startswith("planted/")]  # the same run did find
+
+
+@pytest.mark.validators
+def test_check_site_reuses_a_verdict_only_for_the_very_same_bytes(checked: Checked) -> None:
+    """Checked again unchanged, every verdict comes from the cache, findings and all. One byte changed in
+    one page: the validators that read pages run again, and find the defect planted in that byte."""
+    again = check_site(checked.site, checked.cache)
+    assert again.reused == ("ace", "axe", "epubcheck", "nu", "pdf")
+    assert [str(finding) for finding in again.findings] == checked.lines
+    page = checked.site / "clean" / PAGE_FR
+    page.write_text(page.read_text(encoding="utf-8").replace('lang="fr"', 'lang="fr" dir="sideways"', 1))
+    changed = check_site(checked.site, checked.cache)
+    assert changed.reused == ("ace", "epubcheck", "pdf")
+    new = sorted(set(map(str, changed.findings)) - set(checked.lines))
+    assert new and all(line.startswith(f"clean/{PAGE_FR}:") for line in new), new
+    assert any(": nu: Bad value “sideways” for attribute “dir”" in line for line in new), new
 
 
 @pytest.mark.validators
@@ -149,15 +172,24 @@ def test_check_command_prints_findings_and_fails(built: Path, tmp_path: Path) ->
     with pikepdf.open(built / PDF_FR) as pdf:
         del pdf.Root.Lang
         pdf.save(folder / "no-lang.pdf")
-    outcome = check(str(folder))
+    cache = ("--cache-dir", str(tmp_path / "cache"))
+    outcome = check(str(folder), *cache)
     assert outcome.code == 1
     assert outcome.stdout == "no-lang.pdf: pdf: no document language: the catalog has no /Lang\n"
     summary = (
         rf"checked 0 EPUBs, 0 HTML pages and 2 PDFs in {re.escape(str(folder))} in [\d.]+ s: 1 problem found"
     )
     assert re.fullmatch(summary + "\n", outcome.stderr), outcome.stderr
+    # The same files again: the same verdict, and the command says where it comes from.
+    again = check(str(folder), *cache)
+    assert (again.code, again.stdout) == (1, outcome.stdout)
+    reused = (
+        "(the PDF checks: the same verdict as the last check of these very files; --no-cache runs them again)"
+    )
+    assert again.stderr.endswith(reused + "\n"), again.stderr
+    assert reused not in check(str(folder), *cache, "--no-cache").stderr
     (folder / "no-lang.pdf").unlink()
-    assert check(str(folder)).code == 0
+    assert check(str(folder), *cache).code == 0
 
 
 @pytest.mark.validators

@@ -28,6 +28,7 @@ from corpus.make_project import FONTS_ONLY, SCRIPTS, UDHR, Edition, declaration_
 from fontTools.ttLib import TTCollection, TTFont
 from scripts_fixtures import Drawing, different_drawings, draw_twice
 
+from editions.cache import Cache
 from editions.check import check_site
 from editions.errors import ConfigError
 from editions.prepare.font_sources import face_path
@@ -300,9 +301,9 @@ def _base_letters(text: str) -> str:
 
 
 @pytest.mark.validators
-def test_corpus_passes_every_validator(corpus: Corpus) -> None:
+def test_corpus_passes_every_validator(corpus: Corpus, shared_cache: Path) -> None:
     """EPUBCheck (errors and warnings), Ace, the Nu Html Checker and axe over every output at once."""
-    findings = check_site(corpus.root / "output")
+    findings = check_site(corpus.root / "output", Cache(shared_cache)).findings
     assert [str(finding) for finding in findings] == []
 
 

@@ -8,7 +8,7 @@ The command itself is in editions/cli/check.py.
 from __future__ import annotations
 
 from editions.check.findings import Finding
-from editions.check.outputs import check_site, site_files
+from editions.check.outputs import SiteCheck, check_site, site_files
 from editions.check.tools import MissingTool, ToolFailed
 
-__all__ = ["Finding", "MissingTool", "ToolFailed", "check_site", "site_files"]
+__all__ = ["Finding", "MissingTool", "SiteCheck", "ToolFailed", "check_site", "site_files"]

@@ -6,12 +6,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from editions.cache import Cache
 from editions.check.accessibility import check_accessibility
 from editions.check.epub import epubcheck_books
 from editions.check.findings import Finding
 from editions.check.html import nu_pages
 from editions.check.pdf import check_pdfs
 from editions.check.tools import ensure_tools
+from editions.check.verdicts import Verdicts
 from editions.errors import EditionsError, SourceLocation
 
 
@@ -38,12 +40,26 @@ def site_files(output_dir: Path) -> SiteFiles:
     return SiteFiles(found(".epub"), found(".html"), found(".pdf"))
 
 
-def check_site(output_dir: Path) -> list[Finding]:
+@dataclass(frozen=True)
+class SiteCheck:
+    """What the validators found, and which validators' verdicts were taken from the cache."""
+
+    findings: tuple[Finding, ...]
+    reused: tuple[str, ...]  # validators whose files were all checked before, byte for byte
+
+
+# The validators, each with the files it reads: a verdict is kept and reused for exactly those bytes.
+TOOLS = ("ace", "axe", "epubcheck", "nu", "pdf")
+
+
+def check_site(output_dir: Path, cache: Cache | None = None) -> SiteCheck:
     """Every EPUB, HTML page and PDF below `output_dir` through every validator; findings by path and line.
 
     EPUBCheck, the Nu Html Checker, Ace with axe (one Chromium) and the PDF checks run side by side, each
     over all of its files at once. A missing validator fails before any runs; so does a folder with nothing
-    to check, which is a wrong folder rather than a clean one.
+    to check, which is a wrong folder rather than a clean one. With a `cache`, a validator whose files
+    are byte for byte those of an earlier check (same validator versions, same checking code) gives that
+    check's verdict without running again (editions/check/verdicts.py).
     """
     root = output_dir.resolve()
     files = site_files(root)
@@ -52,12 +68,50 @@ def check_site(output_dir: Path) -> list[Finding]:
             "nothing to check: no EPUB, HTML page or PDF in this folder", SourceLocation(root)
         )
     ensure_tools()
+    verdicts = Verdicts(cache or Cache(), root)
+    read = {
+        "ace": files.books,
+        "epubcheck": files.books,
+        "nu": files.pages,
+        # axe draws each page as a reader sees it: with its styles, fonts, images and scripts.
+        "axe": _page_files(root),
+        "pdf": files.pdfs,
+    }
+    known = {tool: verdicts.known(tool, read[tool]) for tool in TOOLS}
+    checked_files = read | {"axe": files.pages}
     with ThreadPoolExecutor(max_workers=4) as pool:
-        running = [
-            pool.submit(check_accessibility, files.books, files.pages, root),
-            pool.submit(epubcheck_books, files.books, root),
-            pool.submit(nu_pages, files.pages, root),
-            pool.submit(check_pdfs, files.pdfs, root),
-        ]
-        found = [finding for job in running for finding in job.result()]
-    return sorted(found, key=lambda finding: (finding.path, finding.line or 0, finding.tool))
+        running = {}
+        books = files.books if known["ace"] is None else ()
+        pages = files.pages if known["axe"] is None else ()
+        if books or pages:  # Ace and axe share one Chromium
+            running["accessibility"] = pool.submit(check_accessibility, books, pages, root)
+        for tool, check, checked in (
+            ("epubcheck", epubcheck_books, files.books),
+            ("nu", nu_pages, files.pages),
+            ("pdf", check_pdfs, files.pdfs),
+        ):
+            if known[tool] is None:
+                running[tool] = pool.submit(check, checked, root)
+        found = {name: job.result() for name, job in running.items()}
+    if "accessibility" in found:
+        accessibility = found.pop("accessibility")
+        if books:
+            found["ace"] = [finding for finding in accessibility if finding.tool == "ace"]
+        if pages:
+            found["axe"] = [finding for finding in accessibility if finding.tool == "axe"]
+    for tool, findings in found.items():
+        verdicts.keep(tool, read[tool], findings)
+    everything = [*(f for findings in found.values() for f in findings)]
+    everything += [f for tool in TOOLS if known[tool] is not None for f in known[tool]]
+    return SiteCheck(
+        tuple(sorted(everything, key=lambda finding: (finding.path, finding.line or 0, finding.tool))),
+        # Only validators that had files to check: one that had none reused nothing worth saying.
+        tuple(tool for tool in TOOLS if known[tool] is not None and checked_files[tool]),
+    )
+
+
+def _page_files(root: Path) -> tuple[Path, ...]:
+    """Every file below `root` but the downloads (EPUBs, PDFs): what a page may load."""
+    return tuple(
+        sorted(path for path in root.rglob("*") if path.is_file() and path.suffix not in (".epub", ".pdf"))
+    )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sized
 from pathlib import Path
 
+from editions.cache import Cache, default_cache_dir
 from editions.check import check_site, site_files
 from editions.model import Confidential
 from editions.publish.audit import audit_outputs
@@ -29,13 +31,24 @@ def add_command(
     check.add_argument(
         "folder", nargs="?", type=Path, metavar="DIR", help="the folder to check (default: the site's output)"
     )
+    check.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where verdicts are kept: files checked before, unchanged byte for byte, by the same "
+        "validators, are not checked again (default: $EDITIONS_CACHE_DIR, else ~/.cache/editions)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="run every validator on every file")
     check.set_defaults(run=_check)
 
 
 def _check(options: argparse.Namespace) -> int:
     folder = options.folder or load_site(options.root).output_dir
     started = time.perf_counter()
-    findings = check_site(folder)  # a missing or failing validator is an EditionsError: exit 2
+    cache = Cache(None if options.no_cache else options.cache_dir or default_cache_dir(os.environ))
+    checked = check_site(folder, cache)  # a missing or failing validator is an EditionsError: exit 2
+    findings = list(checked.findings)
     leaks = audit_outputs([folder], _confidential(options.root))
     for finding in findings:
         print(finding)
@@ -50,7 +63,23 @@ def _check(options: argparse.Namespace) -> int:
     print(
         f"checked {counts} in {folder} in {time.perf_counter() - started:.1f} s: {verdict}", file=sys.stderr
     )
+    if checked.reused:
+        print(
+            f"({', '.join(_NAMES[tool] for tool in checked.reused)}: the same verdict as the last check of "
+            "these very files; --no-cache runs them again)",
+            file=sys.stderr,
+        )
     return 1 if findings else 0
+
+
+# The validators by the names their users know.
+_NAMES = {
+    "ace": "Ace",
+    "axe": "axe",
+    "epubcheck": "EPUBCheck",
+    "nu": "the Nu Html Checker",
+    "pdf": "the PDF checks",
+}
 
 
 def _count(items: Sized, noun: str) -> str:
