@@ -4,13 +4,14 @@ web pages and EPUB chapters drawn in Chromium with the shipped font subsets and 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
 import re
 import shutil
 import subprocess
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,9 @@ import pytest
 from conftest import REPO, ROOTS, Run, copy_project, run
 from PIL import Image, ImageChops
 
+from editions.cache import Cache, file_digest
 from editions.check.tools import chromium, node, node_modules
+from editions.check.verdicts import validators_identity
 from editions.prepare.fonts import load_fonts
 
 # The Simplified Chinese face of the Noto CJK collection Debian ships (fonts-noto-cjk, which the set-up
@@ -62,8 +65,7 @@ class Drawing:
     """One page drawn twice: with the fonts the edition ships and with the full fonts."""
 
     name: str
-    shipped: Path
-    full: Path
+    same: bool  # the two drawings have the same size and every pixel alike
     facts: dict  # what Chromium computed on the shipped page: code styles, fonts loaded
 
 
@@ -90,19 +92,26 @@ def scripts_project(tmp_path_factory: pytest.TempPathFactory) -> ScriptsProject:
 
 
 @pytest.fixture(scope="session")
-def drawings(scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathFactory) -> list[Drawing]:
+def drawings(
+    scripts_project: ScriptsProject, tmp_path_factory: pytest.TempPathFactory, shared_cache: Path
+) -> list[Drawing]:
     """Every web edition and EPUB chapter of DRAWN, drawn with the shipped subsets and with full fonts."""
     editions = [(tag, scripts_project.edition(tag)) for tag in DRAWN]
-    return draw_twice(editions, tmp_path_factory.mktemp("drawn"))
+    return draw_twice(editions, tmp_path_factory.mktemp("drawn"), Cache(shared_cache))
 
 
 def draw_twice(
     editions: list[tuple[str, Path]],
     work: Path,
+    cache: Cache,
     chapters: Callable[[list[Path]], list[Path]] = list,
 ) -> list[Drawing]:
     """Draw the web edition of each (name, output folder) and the EPUB chapters `chapters` picks from
-    its book's, in ONE Chromium: once with the subsets the edition ships and once with the full fonts."""
+    its book's, in ONE Chromium: once with the subsets the edition ships and once with the full fonts.
+
+    What the drawings showed is kept in `cache` by the bytes of every file drawn (pages, styles, subsets,
+    the full fonts), the drawing script and Chromium's and the validators' versions: pages that did not
+    change since they were last drawn are not drawn again."""
     fonts = {face.path.stem: face.path for face in load_fonts(REPO / "templates" / "fonts").faces}
     pages: list[tuple[str, Path, Path]] = []
     for tag, edition in editions:
@@ -120,6 +129,10 @@ def draw_twice(
         for chapter in chapters(sorted((work / f"epub-{tag}").rglob("*.xhtml"))):
             twin = work / f"epub-{tag}-full" / chapter.relative_to(work / f"epub-{tag}")
             pages.append((f"{tag} EPUB {chapter.name}", chapter, twin))
+    inputs = _drawn_inputs(work, pages, fonts.values())
+    known = cache.get("drawing", inputs)
+    if known is not None:
+        return [Drawing(name, same, facts) for name, same, facts in json.loads(known)]
     jobs = [
         {"page": str(page), "png": str(work / f"{number}-{kind}.png")}
         for number, (_, shipped, full) in enumerate(pages)
@@ -131,10 +144,36 @@ def draw_twice(
     done = subprocess.run([*command, str(work / "results.json")], capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     facts = json.loads((work / "results.json").read_text(encoding="utf-8"))
-    return [
-        Drawing(name, work / f"{n}-shipped.png", work / f"{n}-full.png", facts[str(shipped)])
+    drawings = [
+        Drawing(name, _alike(work / f"{n}-shipped.png", work / f"{n}-full.png"), facts[str(shipped)])
         for n, (name, shipped, _) in enumerate(pages)
     ]
+    cache.put("drawing", inputs, json.dumps([[d.name, d.same, d.facts] for d in drawings]).encode("utf-8"))
+    return drawings
+
+
+def _alike(shipped: Path, full: Path) -> bool:
+    """Whether two drawings have the same size and every pixel alike."""
+    with Image.open(shipped) as one, Image.open(full) as other:
+        return (
+            one.size == other.size
+            and not ImageChops.difference(one.convert("RGB"), other.convert("RGB")).getbbox()
+        )
+
+
+def _drawn_inputs(work: Path, pages: list[tuple[str, Path, Path]], fonts: Iterable[Path]) -> list[str]:
+    """What the drawings depend on: every file under `work` (relative names, and this checkout's place
+    taken out of the full fonts' addresses), the full fonts, the pages drawn, the script and the tools."""
+    repository = str(REPO).encode("utf-8")
+    inputs = [validators_identity(), file_digest(Path(__file__).parent / "render_pages.cjs")]
+    for path in sorted(work.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes().replace(repository, b"<repository>")
+            inputs += [path.relative_to(work).as_posix(), hashlib.sha256(data).hexdigest()]
+    inputs += [file_digest(font) for font in sorted(set(fonts))]
+    for name, shipped, full in pages:
+        inputs.append(f"{name}|{shipped.relative_to(work)}|{full.relative_to(work)}")
+    return inputs
 
 
 def different_drawings(drawings: list[Drawing]) -> list[str]:
@@ -143,13 +182,8 @@ def different_drawings(drawings: list[Drawing]) -> list[str]:
     different = []
     for drawing in drawings:
         failed = [font for font in drawing.facts["fonts"] if not font.endswith((": loaded", ": unloaded"))]
-        with Image.open(drawing.shipped) as shipped, Image.open(drawing.full) as full:
-            if (
-                failed
-                or shipped.size != full.size
-                or ImageChops.difference(shipped.convert("RGB"), full.convert("RGB")).getbbox()
-            ):
-                different.append(drawing.name)
+        if failed or not drawing.same:
+            different.append(drawing.name)
     return different
 
 

@@ -88,7 +88,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 
 
 @pytest.fixture(scope="session")
-def corpus_drawings(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Drawing]]:
+def corpus_drawings(
+    corpus: Corpus, tmp_path_factory: pytest.TempPathFactory, shared_cache: Path
+) -> dict[str, list[Drawing]]:
     """Each corpus web edition and its EPUB's longest chapter, drawn in one Chromium with the subsets the
     edition ships and with the full fonts; by edition ("udhr-km")."""
     built = [
@@ -97,7 +99,8 @@ def corpus_drawings(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) ->
         if (corpus.root / "output" / slug / tag / "index.html").is_file()
     ]
     start = time.monotonic()
-    drawings = draw_twice(built, tmp_path_factory.mktemp("corpus-drawn"), _longest_chapter)
+    folder = tmp_path_factory.mktemp("corpus-drawn")
+    drawings = draw_twice(built, folder, Cache(shared_cache), _longest_chapter)
     print(f"\ncorpus: {len(drawings)} pages drawn twice in {time.monotonic() - start:.1f} s")  # with -s
     by_edition: dict[str, list[Drawing]] = {}
     for drawing in drawings:
