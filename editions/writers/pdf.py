@@ -35,7 +35,7 @@ from editions.writers.pdf_access import (
     logical_text,
     tagged_structure,
 )
-from editions.writers.pdf_variants import generate, serialise_print_and_screen
+from editions.writers.pdf_variants import generate, pages_compressed_as_drawn, serialise_print_and_screen
 
 
 def write_pdf(context: EditionContext) -> Written:
@@ -110,6 +110,7 @@ def _lay_out(
             tagged_structure(job.translation.language.tag),
             logical_text(),
             completed_text_mappings(),
+            pages_compressed_as_drawn(),
         ):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             page_breaks = _page_breaks(document, anchors)

@@ -22,6 +22,7 @@ import pydyf
 from PIL import Image as PILImage
 from weasyprint import DEFAULT_OPTIONS, Document
 from weasyprint import pdf as weasyprint_pdf
+from weasyprint.document import Page
 
 # 150 dpi across the widest text block of an A4 page (about 170 mm): sharp on a screen, a fraction of
 # the print file's bytes for photographs.
@@ -53,7 +54,7 @@ def generate(document: Document, variant: str) -> Generated:
 
 def serialise_print_and_screen(generated: Generated) -> tuple[bytes, bytes]:
     """The print file, then the screen file, of one generated PDF (which the screen finisher changes)."""
-    _compress_once(generated.pdf)
+    _freeze(generated.pdf)
     with crop_marks(generated.pdf):
         printed = _serialise(generated)
     finish_for_screen(generated.pdf)
@@ -73,22 +74,71 @@ def _serialise(generated: Generated) -> bytes:
     return output.getvalue()
 
 
-def _compress_once(pdf: pydyf.PDF) -> None:
-    """Compress now, once for both files, each stream pydyf would compress at every serialisation.
+@contextmanager
+def pages_compressed_as_drawn() -> Iterator[None]:
+    """Compress each page's content as soon as WeasyPrint has drawn it, for the length of this one render.
 
-    The bytes are those pydyf writes (zlib level 9, then /Filter after the stream's other keys). Each
-    stream becomes a plain pydyf stream of its compressed bytes: WeasyPrint's page streams hold their
-    lists of operators and, through their tags, the laid-out boxes, which can then be freed.
+    A drawn page is a list of small operators, several megabytes for a long book until the PDF is
+    written: compressed at once, the pages no longer add up while the rest is drawn, and the peak of
+    memory is lower. The bytes are those pydyf would write. `Page.paint` is wrapped, for this render
+    only; renders never run concurrently within one process.
     """
+    original = Page.paint
+
+    def paint(page: Page, stream: pydyf.Stream, *args: object, **kwargs: object) -> None:
+        original(page, stream, *args, **kwargs)
+        _compress(stream)
+
+    Page.paint = paint
+    try:
+        yield
+    finally:
+        Page.paint = original
+
+
+def _compress(stream: pydyf.Stream) -> None:
+    """Compress `stream` now as pydyf would when writing it (zlib level 9, /Filter after its other keys)."""
+    if stream.compress and "Filter" not in stream.extra:
+        compressor = zlib.compressobj(level=9)
+        data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+        stream.stream = [compressor.compress(data) + compressor.flush()]
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
+
+
+def _freeze(pdf: pydyf.PDF) -> None:
+    """Serialise now, once for both files, every object the two files share unchanged.
+
+    Streams are compressed, and WeasyPrint's page streams, which keep their drawing state and, through
+    their tags, the laid-out boxes, become plain ones that free them. Every other object but the pages
+    (which crop marks and the cut change) and the images (which the screen file downsamples) is kept
+    as its bytes: the structure tree, the outline, the fonts' dictionaries are written twice but
+    serialised once, and their many small Python objects are freed.
+    """
+    pages = {number for number in pdf.pages["Kids"][::3]}
     for index, obj in enumerate(pdf.objects):
-        if isinstance(obj, pydyf.Stream) and obj.compress and "Filter" not in obj.extra:
-            compressor = zlib.compressobj(level=9)
-            data = b"\n".join(pydyf._to_bytes(item) for item in obj.stream)
-            plain = pydyf.Stream(
-                [compressor.compress(data) + compressor.flush()], {**obj.extra, "Filter": "/FlateDecode"}
-            )
-            plain.number, plain.generation = obj.number, obj.generation
-            pdf.objects[index] = plain
+        if obj.free == "f" or obj.number in pages or _is_image(obj):
+            continue
+        if isinstance(obj, pydyf.Stream):
+            _compress(obj)
+            plain = pydyf.Stream(obj.stream, dict(obj.extra), compress=obj.compress)
+        else:
+            plain = _Serialised(obj.data)
+        plain.number, plain.generation = obj.number, obj.generation
+        pdf.objects[index] = plain
+
+
+class _Serialised(pydyf.Object):
+    """An object that is already its bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        """The object's bytes, as they were when it was serialised."""
+        return self._data
 
 
 # Crop marks start 3 mm from the trim (past the bleed) and are 5 mm long, in hairlines of registration
