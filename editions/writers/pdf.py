@@ -129,7 +129,8 @@ def _lay_out(
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
-    # The laid-out boxes are not needed to serialise what was generated from them.
+    # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed as
+    # soon as the page streams that still point at them are serialised.
     del document
     finish_direction(job.translation.language.direction)(generated.pdf)
     cover_title_as_written(job.translation.title)(generated.pdf)
