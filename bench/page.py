@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint
-from weasyprint.document import Document
+import weasyprint.document
+import weasyprint.pdf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def capture(corpus: Path, edition: str) -> tuple[list[dict], dict[str, bytes]]:
     """Build `edition`'s PDF in this process; every page WeasyPrint was given, and every file it fetched."""
     pages: list[dict] = []
     served: dict[str, bytes] = {}
-    original_init, original_write = weasyprint.HTML.__init__, Document.write_pdf
+    original_init, original_generate = weasyprint.HTML.__init__, weasyprint.pdf.generate_pdf
 
     def recording_init(self, *args, **kwargs):
         fetcher = kwargs.get("url_fetcher")
@@ -57,12 +58,14 @@ def capture(corpus: Path, edition: str) -> tuple[list[dict], dict[str, bytes]]:
         pages.append({"string": kwargs.get("string"), "base_url": kwargs.get("base_url"), "options": {}})
         original_init(self, *args, **kwargs)
 
-    def recording_write(self, *args, **kwargs):
+    def recording_generate(*args, **kwargs):
         if pages:
             pages[-1]["options"] = {key: value for key, value in kwargs.items() if isinstance(value, str)}
-        return original_write(self, *args, **kwargs)
+        return original_generate(*args, **kwargs)
 
-    weasyprint.HTML.__init__, Document.write_pdf = recording_init, recording_write
+    # The writer generates its PDF once and serialises it twice; `Document.write_pdf` generates too.
+    weasyprint.HTML.__init__ = recording_init
+    weasyprint.pdf.generate_pdf = weasyprint.document.generate_pdf = recording_generate
     from editions.cli.main import main as editions
 
     command = ["-C", str(corpus), "build", "--edition", edition, "--format", "pdf", "--jobs", "1", "--force"]

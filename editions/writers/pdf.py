@@ -30,16 +30,17 @@ from editions.writers import EditionContext, Written, templating
 from editions.writers.fetcher import SandboxFetcher, mount_url
 from editions.writers.layout_cache import cached_layout
 from editions.writers.pdf_access import (
-    complete_text_mappings,
+    completed_text_mappings,
     finish_direction,
     logical_text,
     tagged_structure,
 )
-from editions.writers.pdf_variants import finish_for_print, finish_for_screen
+from editions.writers.pdf_variants import generate, pages_compressed_as_drawn, serialise_print_and_screen
 
 
 def write_pdf(context: EditionContext) -> Written:
-    """Lay the edition out once and write its screen and print PDFs; any WeasyPrint ERROR fails it.
+    """Lay the edition out once, generate its PDF once and write it as the screen and print PDFs; any
+    WeasyPrint ERROR fails it.
 
     Also returns where each page begins in the text, for the EPUB's page-list."""
     job = context.job
@@ -100,32 +101,21 @@ def write_pdf(context: EditionContext) -> Written:
 def _lay_out(
     context: EditionContext, page: str, fetcher: SandboxFetcher, anchors: Mapping[str, tuple[int, int]]
 ) -> dict[str, bytes]:
-    """Lay `page` out once and write it as the screen and print PDFs, with where each page begins in
-    the text (`anchors`: the blocks' ids); any WeasyPrint ERROR fails it."""
+    """Lay `page` out and generate its PDF once, and serialise it as the screen and print PDFs, with
+    where each page begins in the text (`anchors`: the blocks' ids); any WeasyPrint ERROR fails it."""
     job = context.job
     try:
-        direction = finish_direction(job.translation.language.direction)
-        title = cover_title_as_written(job.translation.title)
-
-        def for_print(document: object, pdf: object) -> None:
-            direction(document, pdf)
-            title(document, pdf)
-            finish_for_print(document, pdf)
-
-        def for_screen(document: object, pdf: object) -> None:
-            direction(document, pdf)
-            title(document, pdf)
-            finish_for_screen(document, pdf)
-
-        with _weasyprint_errors() as errors, tagged_structure(job.translation.language.tag), logical_text():
+        with (
+            _weasyprint_errors() as errors,
+            tagged_structure(job.translation.language.tag),
+            logical_text(),
+            completed_text_mappings(),
+            pages_compressed_as_drawn(),
+        ):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             page_breaks = _page_breaks(document, anchors)
             _drop_block_anchors(document)
-            printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
-            if complete_text_mappings(document.fonts.values()):
-                printed = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_print)
-            # Last: this finisher changes the image objects it is given.
-            screen = document.write_pdf(pdf_variant="pdf/ua-1", finisher=for_screen)
+            generated = generate(document, "pdf/ua-1")
     except FatalURLFetchingError as refused:  # a BaseException: it must fail this edition, nothing more
         raise RenderError(
             f"the PDF renderer was refused a file ({refused}): templates and stylesheets may use only "
@@ -139,6 +129,12 @@ def _lay_out(
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
+    # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed as
+    # soon as the page streams that still point at them are serialised.
+    del document
+    finish_direction(job.translation.language.direction)(generated.pdf)
+    cover_title_as_written(job.translation.title)(generated.pdf)
+    printed, screen = serialise_print_and_screen(generated)
     return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks)}
 
 
@@ -172,11 +168,11 @@ def _drop_block_anchors(document: Document) -> None:
 _HEADING = ("/StructElem", "/H1")
 
 
-def cover_title_as_written(title: str) -> Callable[[object, pydyf.PDF], None]:
+def cover_title_as_written(title: str) -> Callable[[pydyf.PDF], None]:
     """A finisher that gives the cover's title, set in capitals by style (so its text in the PDF is in
     capitals), its words as written for screen readers: /ActualText on the document's first H1."""
 
-    def finish(_document: object, pdf: pydyf.PDF) -> None:
+    def finish(pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Dictionary) and (obj.get("Type"), obj.get("S")) == _HEADING:
                 obj["ActualText"] = pydyf.String(title)

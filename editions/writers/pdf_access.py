@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 import pydyf
 from fontTools.ttLib import TTFont
+from weasyprint import pdf as weasyprint_pdf
 from weasyprint.draw import text as weasyprint_text
 from weasyprint.formatting_structure import boxes
 from weasyprint.pdf import tags as weasyprint_tags
@@ -22,8 +24,9 @@ def complete_text_mappings(fonts: Iterable[Font]) -> bool:
     WeasyPrint maps each glyph to the text of its cluster, so in a multi-glyph cluster the first
     glyph maps to nothing and a mark may carry the whole cluster: Thai "ทำ" (drawn as NIKHAHIT +
     SARA AA) came out of the PDF as "ทา", and a tone mark as "ก่". That is what search, copy and
-    screen readers get. The font's own tables say which character such a glyph draws. Mappings are
-    kept between renders of one document, so a second render writes the corrected ones.
+    screen readers get. The font's own tables say which character such a glyph draws. The mappings
+    are filled while pages are drawn and written with the fonts: `completed_text_mappings` corrects
+    them in between, within the one generation of the PDF.
     """
     changed = False
     for font in fonts:
@@ -72,6 +75,27 @@ def _from_glyph_name(name: str) -> str:
 
 
 @contextmanager
+def completed_text_mappings() -> Iterator[None]:
+    """Correct the fonts' glyph-to-text maps (`complete_text_mappings`) once every page is drawn and
+    before their ToUnicode maps are written, within the one generation of the PDF.
+
+    WeasyPrint fills the maps while it draws the pages and writes them with the fonts' dictionary;
+    the function that builds that dictionary is wrapped, for the length of this one render only.
+    """
+    original = weasyprint_pdf.build_fonts_dictionary
+
+    def build(pdf, fonts, *args):
+        complete_text_mappings(fonts.values())
+        return original(pdf, fonts, *args)
+
+    weasyprint_pdf.build_fonts_dictionary = build
+    try:
+        yield
+    finally:
+        weasyprint_pdf.build_fonts_dictionary = original
+
+
+@contextmanager
 def logical_text() -> Iterator[None]:
     """Give each line of Indic, Myanmar or Khmer text its logical text (/ActualText), as PDF/UA asks
     for text whose glyphs do not map to it in order.
@@ -87,7 +111,7 @@ def logical_text() -> Iterator[None]:
 
     def draw(stream, textbox, *args):
         text = textbox.text
-        if not any(_reordered(character) for character in text):
+        if not _REORDERED.search(text):
             return original(stream, textbox, *args)
         stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
         try:
@@ -102,23 +126,11 @@ def logical_text() -> Iterator[None]:
         weasyprint_text.draw_first_line = original
 
 
-def _reordered(character: str) -> bool:
-    """Whether a character belongs to a script whose glyphs may not follow its text's order."""
-    codepoint = ord(character)
-    return any(start <= codepoint <= end for start, end in _REORDERED)
-
-
-# Devanagari to Sinhala, Myanmar, Khmer, Khmer symbols, Myanmar extended B and A. Thai and Lao keep one
-# glyph per character (complete_text_mappings corrects their marks); Arabic and Hebrew are left to the
-# viewer's bidirectional algorithm.
-_REORDERED = (
-    (0x0900, 0x0DFF),
-    (0x1000, 0x109F),
-    (0x1780, 0x17FF),
-    (0x19E0, 0x19FF),
-    (0xA9E0, 0xA9FF),
-    (0xAA60, 0xAA7F),
-)
+# The characters of scripts whose glyphs may not follow their text's order: Devanagari to Sinhala,
+# Myanmar, Khmer, Khmer symbols, Myanmar extended B and A. Thai and Lao keep one glyph per character
+# (complete_text_mappings corrects their marks); Arabic and Hebrew are left to the viewer's
+# bidirectional algorithm. A character class: every line of the book is searched, in C.
+_REORDERED = re.compile("[\u0900-\u0dff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
 
 
 @contextmanager
@@ -172,20 +184,16 @@ def _reordered_texts(box: object, tags: dict) -> dict[int, str]:
     for line in getattr(box, "children", ()):
         if isinstance(line, boxes.LineBox):
             for child in line.children:
-                if (
-                    isinstance(child, boxes.TextBox)
-                    and child in tags
-                    and any(_reordered(character) for character in child.text)
-                ):
+                if isinstance(child, boxes.TextBox) and child in tags and _REORDERED.search(child.text):
                     texts[tags[child]["mcid"]] = child.text
     return texts
 
 
-def finish_direction(direction: str) -> Callable[[object, pydyf.PDF], None]:
+def finish_direction(direction: str) -> Callable[[pydyf.PDF], None]:
     """A finisher that tells viewers a right-to-left document's pages run from right to left, so that
     two-page views put the first page on the right (/ViewerPreferences /Direction /R2L)."""
 
-    def finish(_document: object, pdf: pydyf.PDF) -> None:
+    def finish(pdf: pydyf.PDF) -> None:
         if direction == "rtl":
             preferences = pdf.catalog.setdefault("ViewerPreferences", pydyf.Dictionary())
             preferences["Direction"] = "/R2L"

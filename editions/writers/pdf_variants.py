@@ -1,11 +1,12 @@
-"""The two PDFs written from one layout, as WeasyPrint finishers: the print file gets crop marks
-outside its bleed, the screen file is cut to the trim size and its images are downsampled.
+"""The two PDFs of one layout, serialised from one generation: the print file gets crop marks outside
+its bleed, the screen file is cut to the trim size and its images are downsampled.
 
-Laying out an edition is most of the PDF's cost; writing it twice from one layout is cheap. WeasyPrint's
-own `dpi` and `jpeg_quality` options act when the document is laid out, so they would need a second
-layout: the screen finisher re-encodes the image objects of the second file instead. WeasyPrint 70 can
-draw crop marks itself (`marks: crop`), but it adds them to the layout again at each write, so the
-second file would carry two sets: the print finisher draws them instead.
+WeasyPrint's `write_pdf` generates the whole PDF at each call: it draws every page, subsets and embeds
+every font, builds the structure tree, then serialises. The writer generates the PDF once
+(`generate`), serialises it with crop marks for print, takes the marks away again, and cuts and
+downsamples the same objects for the screen (`serialise_print_and_screen`). WeasyPrint's own `dpi`,
+`jpeg_quality` and `marks: crop` options act when the document is laid out or drawn, so they would need a
+second layout or a second generation: the finishers here change the generated objects instead.
 """
 
 from __future__ import annotations
@@ -13,15 +14,131 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pydyf
 from PIL import Image as PILImage
+from weasyprint import DEFAULT_OPTIONS, Document
+from weasyprint import pdf as weasyprint_pdf
+from weasyprint.document import Page
 
 # 150 dpi across the widest text block of an A4 page (about 170 mm): sharp on a screen, a fraction of
 # the print file's bytes for photographs.
 SCREEN_PIXELS = 1000
 JPEG_QUALITY = 75
 _COLOUR_TYPES = {"/DeviceGray": (0, "L"), "/DeviceRGB": (2, "RGB")}
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A PDF WeasyPrint generated once, and how its variant says to serialise it."""
+
+    pdf: pydyf.PDF
+    version: str
+    identifier: object
+    compress: bool
+
+
+def generate(document: Document, variant: str) -> Generated:
+    """Generate `document`'s PDF once, as `Document.write_pdf` would for `variant`, without writing it."""
+    options = {**DEFAULT_OPTIONS, "pdf_variant": variant}
+    _, properties = weasyprint_pdf.VARIANTS[variant]
+    for key, value in tuple(options.items()):
+        if value is None and key in properties:
+            options[key] = properties[key]
+    pdf = weasyprint_pdf.generate_pdf(document, None, 1, **options)
+    return Generated(pdf, options["pdf_version"], options["pdf_identifier"], not options["uncompressed_pdf"])
+
+
+def serialise_print_and_screen(generated: Generated) -> tuple[bytes, bytes]:
+    """The print file, then the screen file, of one generated PDF (which the screen finisher changes)."""
+    _freeze(generated.pdf)
+    with crop_marks(generated.pdf):
+        printed = _serialise(generated)
+    finish_for_screen(generated.pdf)
+    return printed, _serialise(generated)
+
+
+def _serialise(generated: Generated) -> bytes:
+    """The bytes of the PDF as it is now; it can be changed and serialised again afterwards."""
+    pdf = generated.pdf
+    count = len(pdf.objects)
+    output = io.BytesIO()
+    pdf.write(output, generated.version, generated.identifier, generated.compress)
+    # write() appends the info dictionary, the object stream and the cross-reference stream, and counts
+    # the bytes it wrote: as they were, for the next serialisation.
+    del pdf.objects[count:]
+    pdf.current_position, pdf.xref_position = 0, None
+    return output.getvalue()
+
+
+@contextmanager
+def pages_compressed_as_drawn() -> Iterator[None]:
+    """Compress each page's content as soon as WeasyPrint has drawn it, for the length of this one render.
+
+    A drawn page is a list of small operators, several megabytes for a long book until the PDF is
+    written: compressed at once, the pages no longer add up while the rest is drawn, and the peak of
+    memory is lower. The bytes are those pydyf would write. `Page.paint` is wrapped, for this render
+    only; renders never run concurrently within one process.
+    """
+    original = Page.paint
+
+    def paint(page: Page, stream: pydyf.Stream, *args: object, **kwargs: object) -> None:
+        original(page, stream, *args, **kwargs)
+        _compress(stream)
+
+    Page.paint = paint
+    try:
+        yield
+    finally:
+        Page.paint = original
+
+
+def _compress(stream: pydyf.Stream) -> None:
+    """Compress `stream` now as pydyf would when writing it (zlib level 9, /Filter after its other keys)."""
+    if stream.compress and "Filter" not in stream.extra:
+        compressor = zlib.compressobj(level=9)
+        data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+        stream.stream = [compressor.compress(data) + compressor.flush()]
+        stream.extra["Filter"] = "/FlateDecode"
+        stream.compress = False
+
+
+def _freeze(pdf: pydyf.PDF) -> None:
+    """Serialise now, once for both files, every object the two files share unchanged.
+
+    Streams are compressed, and WeasyPrint's page streams, which keep their drawing state and, through
+    their tags, the laid-out boxes, become plain ones that free them. Every other object but the pages
+    (which crop marks and the cut change) and the images (which the screen file downsamples) is kept
+    as its bytes: the structure tree, the outline, the fonts' dictionaries are written twice but
+    serialised once, and their many small Python objects are freed.
+    """
+    pages = {number for number in pdf.pages["Kids"][::3]}
+    for index, obj in enumerate(pdf.objects):
+        if obj.free == "f" or obj.number in pages or _is_image(obj):
+            continue
+        if isinstance(obj, pydyf.Stream):
+            _compress(obj)
+            plain = pydyf.Stream(obj.stream, dict(obj.extra), compress=obj.compress)
+        else:
+            plain = _Serialised(obj.data)
+        plain.number, plain.generation = obj.number, obj.generation
+        pdf.objects[index] = plain
+
+
+class _Serialised(pydyf.Object):
+    """An object that is already its bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = data
+
+    @property
+    def data(self) -> bytes:
+        """The object's bytes, as they were when it was serialised."""
+        return self._data
 
 
 # Crop marks start 3 mm from the trim (past the bleed) and are 5 mm long, in hairlines of registration
@@ -32,38 +149,52 @@ MARK_LENGTH = 5 * MM
 MARK_MARGIN = MARK_OFFSET + MARK_LENGTH + 1 * MM
 
 
-def finish_for_print(_document: object, pdf: pydyf.PDF) -> None:
-    """Draw crop marks at the corners of every page's trim box, outside its bleed, as artifacts."""
-    for index in range(0, len(pdf.pages["Kids"]), 3):
-        page = pdf.objects[pdf.pages["Kids"][index]]
-        if "TrimBox" not in page:
-            continue
-        left, bottom, right, top = (float(value) for value in page["TrimBox"])
-        # WeasyPrint writes boxes top-down; PDF user space runs bottom-up from the trim's corner.
-        low, high = min(bottom, top), max(bottom, top)
-        marks = pydyf.Stream(compress=True)
-        marks.stream = [b"/Artifact BMC q 0.25 w 1 1 1 1 K"]
-        for x, y, dx, dy in (
-            (left, low, -1, -1),
-            (right, low, 1, -1),
-            (left, high, -1, 1),
-            (right, high, 1, 1),
-        ):
-            for horizontal in (True, False):
-                x1 = x + dx * MARK_OFFSET if horizontal else x
-                y1 = y if horizontal else y + dy * MARK_OFFSET
-                x2 = x1 + dx * MARK_LENGTH if horizontal else x1
-                y2 = y1 if horizontal else y1 + dy * MARK_LENGTH
-                marks.stream.append(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S".encode())
-        marks.stream.append(b"Q EMC")
-        pdf.add_object(marks)
-        page["Contents"] = pydyf.Array([marks.reference, page["Contents"]])
-        page["MediaBox"] = pydyf.Array(
-            [left - MARK_MARGIN, low - MARK_MARGIN, right + MARK_MARGIN, high + MARK_MARGIN]
-        )
+@contextmanager
+def crop_marks(pdf: pydyf.PDF) -> Iterator[None]:
+    """Draw crop marks at the corners of every page's trim box, outside its bleed, as artifacts; take
+    them away again afterwards, leaving the PDF as it was."""
+    count = len(pdf.objects)
+    pages = [pdf.objects[number] for number in pdf.pages["Kids"][::3]]
+    saved = [(page, page["Contents"], page["MediaBox"]) for page in pages]
+    for page in pages:
+        if "TrimBox" in page:
+            _add_crop_marks(pdf, page)
+    try:
+        yield
+    finally:
+        for page, contents, media_box in saved:
+            page["Contents"], page["MediaBox"] = contents, media_box
+        del pdf.objects[count:]
 
 
-def finish_for_screen(_document: object, pdf: pydyf.PDF) -> None:
+def _add_crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary) -> None:
+    """Draw the crop marks of one page, which grows to hold them."""
+    left, bottom, right, top = (float(value) for value in page["TrimBox"])
+    # WeasyPrint writes boxes top-down; PDF user space runs bottom-up from the trim's corner.
+    low, high = min(bottom, top), max(bottom, top)
+    marks = pydyf.Stream(compress=True)
+    marks.stream = [b"/Artifact BMC q 0.25 w 1 1 1 1 K"]
+    for x, y, dx, dy in (
+        (left, low, -1, -1),
+        (right, low, 1, -1),
+        (left, high, -1, 1),
+        (right, high, 1, 1),
+    ):
+        for horizontal in (True, False):
+            x1 = x + dx * MARK_OFFSET if horizontal else x
+            y1 = y if horizontal else y + dy * MARK_OFFSET
+            x2 = x1 + dx * MARK_LENGTH if horizontal else x1
+            y2 = y1 if horizontal else y1 + dy * MARK_LENGTH
+            marks.stream.append(f"{x1:.3f} {y1:.3f} m {x2:.3f} {y2:.3f} l S".encode())
+    marks.stream.append(b"Q EMC")
+    pdf.add_object(marks)
+    page["Contents"] = pydyf.Array([marks.reference, page["Contents"]])
+    page["MediaBox"] = pydyf.Array(
+        [left - MARK_MARGIN, low - MARK_MARGIN, right + MARK_MARGIN, high + MARK_MARGIN]
+    )
+
+
+def finish_for_screen(pdf: pydyf.PDF) -> None:
     """Cut every page to its trim box (no bleed, no crop marks) and downsample every image."""
     for index in range(0, len(pdf.pages["Kids"]), 3):
         page = pdf.objects[pdf.pages["Kids"][index]]
@@ -127,7 +258,9 @@ def _decode(image: pydyf.Stream) -> PILImage.Image | None:
 def _png_data(picture: PILImage.Image) -> bytes:
     """The compressed scanlines of `picture` as PNG stores them, which a PDF reads with a predictor."""
     buffer = io.BytesIO()
-    picture.save(buffer, "PNG", optimize=True)
+    # zlib's default level: level 9 (`optimize`) took 2.7 times as long for 0.6 % fewer bytes on the
+    # benchmark's charts, and the screen file is the one that is quick to make.
+    picture.save(buffer, "PNG", compress_level=6)
     data, position, blob = buffer.getvalue(), 8, []
     while position < len(data):
         (length,) = struct.unpack(">I", data[position : position + 4])
