@@ -69,6 +69,7 @@ def capture(corpus: Path, edition: str) -> tuple[list[dict], dict[str, bytes]]:
     from editions.cli.main import main as editions
 
     command = ["-C", str(corpus), "build", "--edition", edition, "--format", "pdf", "--jobs", "1", "--force"]
+    command.append("--no-cache")  # a layout from the cache would never reach WeasyPrint's door
     with tempfile.TemporaryDirectory(prefix="editions-bench-page-") as output:
         status = editions([*command, "--output", output])
     if status != 0 or not pages:

@@ -294,7 +294,7 @@ def measure_g5_g6(bench: Bench, rows: dict[str, Row], memory: dict[str, list[flo
         + _seconds("whole command", [p[0][1] for p in pairs])
         + "; "
         + _seconds("weasyprint", [p[1][0] for p in pairs])
-        + (f"; the writer rendered {len(entries)} pages (chapters apart)" if len(entries) > 1 else "")
+        + (f"; both sides lay out {len(entries)} pages: the book and its cover" if len(entries) > 1 else "")
     )
     ours_peaks = [p[0][2] for p in pairs]
     weasy_peaks = [p[1][1] for p in pairs]

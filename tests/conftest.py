@@ -76,6 +76,28 @@ PROFILE_WITH_SECRET = (
 )
 
 
+# Test files that share a session-scoped build run on one pytest-xdist worker, which builds it once: the
+# repository's editions and the published sample, then the languages-and-scripts project. Every other
+# file is a group of its own (tests/run.py distributes by group).
+_SHARED_BUILDS = {
+    "test_covers": "repository",
+    "test_landing": "repository",
+    "test_pagelist": "repository",
+    "test_print": "repository",
+    "test_repository": "repository",
+    "test_web": "repository",
+    "test_languages": "scripts",
+    "test_subsets": "scripts",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put each test in its xdist group: its file's, or that of the build its file shares."""
+    for item in items:
+        module = item.module.__name__ if item.module else item.nodeid
+        item.add_marker(pytest.mark.xdist_group(_SHARED_BUILDS.get(module, module)))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache() -> Iterator[Path]:
     """One cache for the suite's builds, kept between runs as a developer's machine or a CI cache keeps
