@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GROUPS = ("G1", "G2", "G3", "G4", "G5", "G6", "S1")
-_BUILT = re.compile(r"✓ (\S+): built ([a-z, ]+) in ([\d.]+) s")
+_BUILT = re.compile(r"✓ (\S+): built ([a-z, ]+) in ([\d.]+) s(?: \(([a-z, ]+) laid out before)?")
 
 
 @dataclass
@@ -105,11 +105,14 @@ class Bench:
 
 
 def built_editions(output: str) -> dict[str, tuple[tuple[str, ...], float]]:
-    """What the build's own summary says it built: edition → (formats, seconds)."""
-    return {
-        name: (tuple(fmt.strip() for fmt in formats.split(",")), float(seconds))
-        for name, formats, seconds in _BUILT.findall(output)
-    }
+    """What the build's own summary says it made: edition → (formats, seconds). A format the summary
+    says was laid out before (its page unchanged, its layout from the cache) was not made again."""
+    built = {}
+    for name, formats, seconds, reused in _BUILT.findall(output):
+        same = {fmt.strip() for fmt in reused.split(",")} if reused else set()
+        made = tuple(fmt.strip() for fmt in formats.split(",") if fmt.strip() not in same)
+        built[name] = (made, float(seconds))
+    return built
 
 
 def alternate(repeat: int, first: Callable[[], object], second: Callable[[], object]) -> list[tuple]:

@@ -50,12 +50,15 @@ def build_edition(
             context.stage(cover.NAME, context.cover_image, "cover"),
             context.stage(cover.THUMBNAIL, cover.thumbnail(context.cover_image), "cover"),
         ]
+        reused = []
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
                 context = replace(context, done=tuple(artifacts))
                 written = write(context)
                 artifacts += written.artifacts
+                if written.reused:
+                    reused.append(fmt)
                 # The PDF's page map, for the EPUB's page-list. A build without the PDF (--format epub)
                 # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
@@ -69,6 +72,7 @@ def build_edition(
             listing=listing(context.job, context.document, page_counts(staging, artifacts)),
             staging_dir=staging,
             seconds=time.perf_counter() - started,
+            reused=tuple(reused),
         )
     except EditionsError as error:
         shutil.rmtree(staging, ignore_errors=True)

@@ -380,6 +380,8 @@ class EditionResult:
     errors: tuple[str, ...] = ()  # rendered one-line messages
     seconds: float = 0.0
     bug: str = ""  # a traceback: not the author's fault
+    # Formats whose page did not change since an earlier build: laid out then, taken from the cache.
+    reused: tuple[Format, ...] = ()
 
     @property
     def ok(self) -> bool:

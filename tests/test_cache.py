@@ -85,10 +85,16 @@ def test_cache_a_layout_is_made_again_when_a_file_it_read_changes(sample: Path, 
     edited since must give a new layout, not the one kept for the same page."""
     cache = tmp_path / "cache"
     edition = ("--edition", "sample/en", "--format", "pdf", "--jobs", "1", "--cache-dir", str(cache))
-    assert run(sample, *edition, "--output", str(tmp_path / "before")).code == 0
+    first = run(sample, *edition, "--output", str(tmp_path / "before"))
+    assert first.code == 0 and "laid out before" not in first.output
+    # The same page again: its layout comes from the cache, and the summary says so.
+    again = run(sample, *edition, "--output", str(tmp_path / "again"))
+    assert "✓ sample/en: built pdf in " in again.output
+    assert "s (pdf laid out before: from the cache)" in again.output
     stylesheet = sample / "templates" / "print" / "book.css"
     stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "\nh1 { color: #00ff00; }\n", "utf-8")
-    assert run(sample, *edition, "--output", str(tmp_path / "after")).code == 0
+    after = run(sample, *edition, "--output", str(tmp_path / "after"))
+    assert after.code == 0 and "laid out before" not in after.output
     assert len(_entries(cache)["pdf-layout"]) == 2
     pdf = Path("sample", "en", "sample-en.pdf")
     assert (tmp_path / "after" / pdf).read_bytes() != (tmp_path / "before" / pdf).read_bytes()

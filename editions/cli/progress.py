@@ -70,7 +70,10 @@ def make_progress(stream: TextIO = sys.stderr) -> Progress:
 
 
 def _line(result: EditionResult) -> str:
-    formats = ", ".join(fmt.value for fmt in result.job.formats)
     if result.ok:
-        return f"✓ {result.job.name}: built {formats} in {result.seconds:.1f} s"
+        formats = ", ".join(fmt.value for fmt in result.job.formats)
+        line = f"✓ {result.job.name}: built {formats} in {result.seconds:.1f} s"
+        # A page laid out before (by this build's copy or another) is written from the cache's layout.
+        reused = ", ".join(fmt.value for fmt in result.reused)
+        return line + (f" ({reused} laid out before: from the cache)" if reused else "")
     return f"✗ {result.job.name}: failed after {result.seconds:.1f} s"

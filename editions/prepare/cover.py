@@ -87,7 +87,7 @@ def render_cover(
         return {"jpeg": _jpeg(_rasterise(pdf))}
 
     # Laid out and rasterised once per design, text and images: every format and rebuild reuses it.
-    return cached_layout(fonts.cache, "cover", page, mounts, draw, also=(_poppler_version(),))["jpeg"]
+    return cached_layout(fonts.cache, "cover", page, mounts, draw, also=(_poppler_version(),)).parts["jpeg"]
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from weasyprint.text.ffi import pango
@@ -29,6 +30,14 @@ from editions.plan.fingerprint import engine_digest, tool_versions
 from editions.writers.fetcher import SandboxFetcher
 
 Parts = dict[str, bytes]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout's parts, and whether they come from an earlier layout of the same page and files."""
+
+    parts: Parts
+    reused: bool
 
 
 class RecordingFetcher(SandboxFetcher):
@@ -56,12 +65,12 @@ def cached_layout(
     mounts: dict[str, Path],
     make: Callable[[SandboxFetcher], Parts],
     also: tuple[str, ...] = (),
-) -> Parts:
+) -> Layout:
     """`make(fetcher)`'s parts for this page, from the cache when a layout of the same page read the
     same files; `make` must lay out `page` with the fetcher it is given, and depend on nothing else
     but the versions of the tools it calls, named in `also` (such as pdftoppm's)."""
     if cache.root is None:
-        return make(SandboxFetcher(mounts))
+        return Layout(make(SandboxFetcher(mounts)), reused=False)
     page_key = (page, engine_digest(), tool_versions(), system_versions(), *also)
     recipe = cache.get(f"{kind}-reads", page_key)
     if recipe is not None:
@@ -70,13 +79,13 @@ def cached_layout(
         if digests is not None:
             stored = cache.get(kind, (*page_key, *urls, *digests))
             if stored is not None:
-                return _unpack(stored)
+                return Layout(_unpack(stored), reused=True)
     recorder = RecordingFetcher(mounts)
     parts = make(recorder)
     urls = sorted(recorder.read)
     cache.put(f"{kind}-reads", page_key, json.dumps(urls).encode())
     cache.put(kind, (*page_key, *urls, *(recorder.read[url] for url in urls)), _pack(parts))
-    return parts
+    return Layout(parts, reused=False)
 
 
 def _digests_now(fetcher: SandboxFetcher, urls: list[str]) -> list[str] | None:

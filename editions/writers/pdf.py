@@ -75,13 +75,14 @@ def write_pdf(context: EditionContext) -> Written:
     # The layout is the costliest step of a build: a page laid out before, reading the same files, is
     # taken from the cache (a CI shard, a rebuild with --force, another copy of the project).
     # The page map comes with them: the page holds the blocks' ids, so one layout gives one page map.
-    parts = cached_layout(
+    layout = cached_layout(
         context.fonts.cache,
         "pdf-layout",
         page,
         mounts,
         lambda fetcher: _lay_out(context, page, fetcher, prepared.anchors),
     )
+    parts = layout.parts
     name = context.format_name(Format.PDF)
     page_map = PageMap(
         source=job.report.identifiers[job.translation.language.tag][Format.PDF],
@@ -95,6 +96,7 @@ def write_pdf(context: EditionContext) -> Written:
             ),
         ),
         page_map=page_map,
+        reused=layout.reused,
     )
 
 
