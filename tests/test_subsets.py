@@ -12,7 +12,7 @@ from PIL import Image, ImageChops
 from scripts_fixtures import different_drawings
 
 from editions.check.tools import chromium
-from editions.prepare.fonts import load_fonts
+from editions.prepare.fonts import CharacterSet, load_fonts
 from editions.prepare.subsets import keep_closure, subset_fonts
 
 
@@ -22,6 +22,20 @@ def test_closure_keeps_what_browsers_decompose() -> None:
     assert {0x0ECD, 0x0EB2} <= keep_closure({0x0EB3})  # ຳ → ໍ + າ
     assert {0x0644, 0x0627} <= keep_closure({0xFEFB})  # ﻻ → ل + ا
     assert {0x0041, 0x030A} <= keep_closure({0x00C5})  # Å → A + ring above
+
+
+def test_character_set_of_a_face_is_its_cmap_in_runs() -> None:
+    """What a face draws is kept as runs of code points: the same answers as the cmap, in little memory."""
+    faces = load_fonts(REPO / "templates" / "fonts").faces
+    face = next(face for face in faces if face.family == "Noto Serif")
+    with TTFont(face.path, lazy=True) as font:
+        cmap = set(font.getBestCmap())
+    assert set(face.characters) == cmap and len(face.characters) == len(cmap)
+    assert all(codepoint in face.characters for codepoint in cmap)
+    assert not any(codepoint in face.characters for codepoint in range(0x30000) if codepoint not in cmap)
+    assert len(face.characters.bounds) < len(cmap) // 4
+    assert face.characters.among({0x41, 0x0E01, 0x4E00}) == {0x41}
+    assert CharacterSet.of([]) == CharacterSet() and 0 not in CharacterSet()
 
 
 def test_korean_subset_keeps_its_syllables_not_every_syllable() -> None:

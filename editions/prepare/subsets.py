@@ -13,7 +13,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from editions.cache import Cache, file_digest
-from editions.prepare.fonts import ROLES, Face, FontSet, family_cmap
+from editions.prepare.fonts import ROLES, CharacterSet, Face, FontSet, family_cmap
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def font_assignments(
         for role in (roles,) if isinstance(roles, str) else roles:
             remaining = set(characters)
             for family in stack.families(role):
-                covered = remaining & family_cmap(fonts, family)
+                covered = family_cmap(fonts, family).among(remaining)
                 if covered:
                     assigned.setdefault(family, set()).update(covered)
                     remaining -= covered
@@ -133,16 +133,17 @@ def keep_closure(codepoints: set[int], whole_blocks: bool = True) -> set[int]:
     return closure
 
 
-def _composed(kept: set[int], characters: frozenset[int]) -> set[int]:
+def _composed(kept: set[int], characters: CharacterSet) -> set[int]:
     """The characters of a face in `kept`, and those the face has that compose from kept ones: Chromium
     draws "ff" with the glyph of U+FB00 ﬀ when the font maps it, so the subset must map it too."""
     composed = {
         character
-        for character in characters - kept
-        if len(parts := unicodedata.normalize("NFKD", chr(character))) > 1
+        for character in characters
+        if character not in kept
+        and len(parts := unicodedata.normalize("NFKD", chr(character))) > 1
         and all(ord(p) in kept for p in parts)
     }
-    return (kept & characters) | composed
+    return characters.among(kept) | composed
 
 
 _FORMS = ("NFD", "NFKD", "NFC", "NFKC")
