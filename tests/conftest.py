@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import io
 import os
+import pickle
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import weasyprint
@@ -19,6 +22,7 @@ from editions.cache import prune
 from editions.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
 ROOTS = Path(__file__).parent / "roots"
 
 
@@ -76,26 +80,24 @@ PROFILE_WITH_SECRET = (
 )
 
 
-# Test files that share a session-scoped build run on one pytest-xdist worker, which builds it once: the
-# repository's editions and the published sample, then the languages-and-scripts project. Every other
-# file is a group of its own (tests/run.py distributes by group).
-_SHARED_BUILDS = {
-    "test_covers": "repository",
-    "test_landing": "repository",
-    "test_pagelist": "repository",
-    "test_print": "repository",
-    "test_repository": "repository",
-    "test_web": "repository",
-    "test_languages": "scripts",
-    "test_subsets": "scripts",
-}
+def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], T]) -> tuple[Path, T]:
+    """A folder `build` fills once per test run, shared by the pytest-xdist workers, and what `build`
+    returned: the first worker that needs it builds it, while any other waits, then reads it.
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put each test in its xdist group: its file's, or that of the build its file shares."""
-    for item in items:
-        module = item.module.__name__ if item.module else item.nodeid
-        item.add_marker(pytest.mark.xdist_group(_SHARED_BUILDS.get(module, module)))
+    Test files that share a session build (the repository's editions, the published sample, the
+    scripts project) may run on different workers; each would otherwise build it again. Tests only read
+    the folder. A build that failed is tried again by the next worker, and fails its tests the same way.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    base = factory.getbasetemp().parent if worker else factory.getbasetemp()
+    folder, result = base / f"shared-{name}", base / f"shared-{name}.pickle"
+    with (base / f"shared-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not result.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+            result.write_bytes(pickle.dumps(build(folder)))
+    return folder, pickle.loads(result.read_bytes())
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -127,18 +129,22 @@ def sample(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own reports, built once for the whole session; returns the project root."""
-    root = tmp_path_factory.mktemp("repository") / "project"
-    root.mkdir()
-    for name in ("reports", "templates", "locales", "pyproject.toml"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("*.mo"))
-        else:
-            shutil.copy(source, root / name)
-    result = run(root, "--jobs", "2")
-    assert result.code == 0, result.output
-    return root
+    """The repository's own reports, built once for the whole run; returns the project root."""
+
+    def build(folder: Path) -> None:
+        root = folder / "project"
+        root.mkdir()
+        for name in ("reports", "templates", "locales", "pyproject.toml"):
+            source = REPO / name
+            if source.is_dir():
+                shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("*.mo"))
+            else:
+                shutil.copy(source, root / name)
+        result = run(root, "--jobs", "2")
+        assert result.code == 0, result.output
+
+    folder, _ = built_once(tmp_path_factory, "repository", build)
+    return folder / "project"
 
 
 # The languages-and-scripts project, built once for test_languages.py and test_subsets.py.
@@ -151,10 +157,15 @@ BASE_URL = "https://publications.example.org/"
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `basic` sample with a site address (base_url), built once in every format for the session:
     the landing-page and web-edition tests read its output folder."""
-    root = copy_project(ROOTS / "basic", tmp_path_factory.mktemp("published") / "project")
-    write_photo(root / "reports" / "sample" / "images" / "photo.jpg")
-    settings = root / "pyproject.toml"
-    settings.write_text(settings.read_text(encoding="utf-8") + f'base_url = "{BASE_URL}"\n', encoding="utf-8")
-    result = run(root, "--jobs", "2")
-    assert result.code == 0, result.output
-    return root / "output"
+
+    def build(folder: Path) -> None:
+        root = copy_project(ROOTS / "basic", folder / "project")
+        write_photo(root / "reports" / "sample" / "images" / "photo.jpg")
+        settings = root / "pyproject.toml"
+        text = settings.read_text(encoding="utf-8")
+        settings.write_text(text + f'base_url = "{BASE_URL}"\n', encoding="utf-8")
+        result = run(root, "--jobs", "2")
+        assert result.code == 0, result.output
+
+    folder, _ = built_once(tmp_path_factory, "published", build)
+    return folder / "project" / "output"

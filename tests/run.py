@@ -15,7 +15,7 @@ if __name__ == "__main__":
     if all(argument.startswith("-") for argument in arguments):  # no test named: run them all
         arguments = [str(Path(__file__).parent), *arguments]
         if not any(argument.startswith(("-n", "--numprocesses")) for argument in arguments):
-            # One worker per core, a group of test files per worker at a time (tests/conftest.py): the
-            # files that share a session-scoped build run on one worker, which builds it once.
-            arguments += ["--numprocesses", "auto", "--dist", "loadgroup"]
+            # One worker per core, a test file per worker at a time; the session builds that several
+            # files share are made once for both workers (tests/conftest.py, built_once).
+            arguments += ["--numprocesses", "auto", "--dist", "loadfile"]
     raise SystemExit(pytest.main(arguments))

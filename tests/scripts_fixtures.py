@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, ROOTS, Run, copy_project, run
+from conftest import REPO, ROOTS, Run, built_once, copy_project, run
 from PIL import Image, ImageChops
 
 from editions.cache import Cache, file_digest
@@ -73,7 +73,16 @@ class Drawing:
 def scripts_project(tmp_path_factory: pytest.TempPathFactory) -> ScriptsProject:
     """tests/roots/scripts built once: Thai, Arabic and Swahili in every format, Lingala and Chinese
     (which need no PDF here) as web editions and EPUBs."""
-    root = copy_project(ROOTS / "scripts", tmp_path_factory.mktemp("scripts") / "project")
+
+    def build(folder: Path) -> tuple[Run, Run]:
+        return _build_scripts(folder / "project")
+
+    folder, runs = built_once(tmp_path_factory, "scripts", build)
+    return ScriptsProject(folder / "project", runs)
+
+
+def _build_scripts(root: Path) -> tuple[Run, Run]:
+    copy_project(ROOTS / "scripts", root)
     settings = root / "templates" / "fonts" / "fonts.toml"
     if "[stacks.zh" not in settings.read_text(encoding="utf-8"):
         shutil.copy(_CJK_COLLECTION, settings.parent)
@@ -88,7 +97,7 @@ def scripts_project(tmp_path_factory: pytest.TempPathFactory) -> ScriptsProject:
         root, "--jobs", "2", "--edition=in-ln/ln", "--edition=in-zh/zh", "--format=html", "--format=epub"
     )
     assert full.code == 0 and light.code == 0, full.output + light.output
-    return ScriptsProject(root, (full, light))
+    return full, light
 
 
 @pytest.fixture(scope="session")
