@@ -7,6 +7,7 @@ at their full resolution.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -106,6 +107,9 @@ def _lay_out(
     """Lay `page` out and generate its PDF once, and serialise it as the screen and print PDFs, with
     where each page begins in the text (`anchors`: the blocks' ids); any WeasyPrint ERROR fails it."""
     job = context.job
+    # What earlier stages left in reference cycles (the cover's layout, the parsed chapters) is freed
+    # before the book's layout, the peak of a build's memory, rather than whenever the collector runs.
+    gc.collect()
     try:
         with (
             _weasyprint_errors() as errors,
@@ -134,6 +138,7 @@ def _lay_out(
     # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed as
     # soon as the page streams that still point at them are serialised.
     del document
+    gc.collect()  # the boxes form cycles (children point at their parents)
     finish_direction(job.translation.language.direction)(generated.pdf)
     cover_title_as_written(job.translation.title)(generated.pdf)
     printed, screen = serialise_print_and_screen(generated)
