@@ -18,6 +18,7 @@ Timings belong here, never in a test: they depend on the machine and on what els
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -201,13 +202,16 @@ def _four(bench: Bench, jobs: int, keep: bool = False):
 def _edit_one_chapter(bench: Bench, output: Path, cache: Path | None, full: float, row: Row) -> None:
     """Append a sentence to an English chapter of synthetic-1, ask the plan and build; then undo the edit.
 
-    synthetic-1/en uses the chapter; synthetic-1/fr uses it only for the notice that its translation of
-    that section is now out of date, which shows on screen (web and EPUB), not in the PDF; synthetic-1b
-    does not use it at all. Which editions were rebuilt, and in which formats, is read from the build's
-    own summary, and what was planned from `editions plan --json`.
+    synthetic-1/en uses the chapter. synthetic-1/fr uses it too: its translation of that section is now
+    out of date, which its web edition and EPUB say on the section, and all three formats in the
+    imprint's count of sections awaiting revision. synthetic-1b does not use it at all. Which editions
+    were rebuilt, and in which formats, is read from the build's own summary (a format laid out before
+    is not counted), and what was planned from `editions plan --json`. The goal is met when nothing else
+    was rebuilt and every format made again has changed: no work was done for nothing.
     """
     path = bench.corpus / EDITED
     original = path.read_bytes()
+    before = _digests(output)
     try:
         path.write_bytes(original + b"\nOne sentence added for the benchmark.\n")
         plan = [str(PYTHON), "-m", "editions", "-C", str(bench.corpus), "plan", *FOUR, "--json"]
@@ -218,18 +222,36 @@ def _edit_one_chapter(bench: Bench, output: Path, cache: Path | None, full: floa
         done = bench.build(FOUR, 2, output, cache, force=False)
     finally:
         path.write_bytes(original)
+    after = _digests(output)
     rebuilt = built_editions(done.output)
-    expected_pdf_free = {"synthetic-1/fr"}
-    wrong = [
-        name
+    # A format made again whose files came out byte for byte as before was rebuilt for nothing.
+    unchanged = [
+        f"{name} {fmt}"
         for name, (formats, _) in rebuilt.items()
-        if name.startswith("synthetic-1b/") or (name in expected_pdf_free and "pdf" in formats)
+        for fmt in formats
+        if (files := [f for f in after if f.startswith(f"{name}/") and f.endswith(_SUFFIX[fmt])])
+        and all(before.get(f) == after[f] for f in files)
     ]
+    wrong = [name for name in rebuilt if name.startswith("synthetic-1b/")] + unchanged
     needed = [e["name"] for e in planned["editions"] if not e["current"]]
     row.ratios = [done.seconds / full]
     shown = ", ".join(f"{name} ({'+'.join(formats)})" for name, (formats, _) in sorted(rebuilt.items()))
     row.note = f"rebuilt: {shown or 'nothing'}; plan said: {', '.join(needed) or 'nothing'}"
+    row.note += f"; made again with the same bytes: {', '.join(unchanged) or 'none'}"
     row.met = not wrong and "synthetic-1/en" in rebuilt
+
+
+# The file of each format that says whether it changed: the web edition's page, the book, the print PDF.
+_SUFFIX = {"html": "/index.html", "epub": ".epub", "pdf": "-print.pdf"}
+
+
+def _digests(output: Path) -> dict[str, str]:
+    """The SHA-256 of every file below `output`, by its path there."""
+    return {
+        path.relative_to(output).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(output.rglob("*"))
+        if path.is_file()
+    }
 
 
 def measure_g4(bench: Bench, rows: dict[str, Row], memory: dict[str, list[float]]) -> None:
