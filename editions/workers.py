@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editions.edition import build_edition
 from editions.model import EditionResult, Job
 from editions.resources import Resources
 
@@ -54,7 +53,11 @@ class Workers:
         Once `abandon` is set, the editions not finished yet are given up, without a result: their
         workers are stopped (and started anew by the next build), an edition built here is let finish.
         """
+        if not jobs:  # every edition current: nothing to start, nothing to load
+            return
         if self._pool is None and (self.count <= 1 or (len(jobs) <= 1 and not self.always)):
+            from editions.edition import build_edition  # see _build
+
             for job in jobs:
                 if abandon is not None and abandon.is_set():
                     return
@@ -161,6 +164,10 @@ def _start_worker(events: multiprocessing.Queue, parent: int) -> None:
 def _build(job: Job, staging: Path) -> EditionResult:
     """Build one edition in a worker, with the resources this worker already loaded."""
     assert _worker is not None, "called outside a worker process"
+    # Imported when an edition is built, not with this module: a build with nothing to build (every
+    # edition current) never loads the writers and WeasyPrint, more than half of its time.
+    from editions.edition import build_edition
+
     return build_edition(job, staging, _report, _worker.resources)
 
 

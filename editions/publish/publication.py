@@ -11,7 +11,6 @@ from editions.errors import ErrorGroup
 from editions.model import Confidential, EditionResult, Site
 from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
-from editions.publish.site import render_site
 from editions.publish.transaction import Change, commit
 from editions.resources import Resources
 
@@ -72,6 +71,9 @@ def _changes(
     resources: Resources | None,
 ) -> tuple[list[Change], Manifest]:
     """Stage the site's pages, the manifest and the checksums; list every file to put or delete."""
+    # Imported when there is something to publish: a build with nothing to do never loads WeasyPrint.
+    from editions.publish.site import render_site
+
     rendered = render_site(site, manifest, resources)
     for artifact, data in rendered:
         sources[artifact.path] = _stage(pages, artifact.path, data)

@@ -8,15 +8,9 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-# Resources are addressed as https://editions.invalid/<mount>/<path>: the same URL wherever the
-# project is checked out (WeasyPrint derives internal names from URLs, so file:// paths would make
-# PDFs differ between machines), and a reserved domain that can never reach the network.
-HOST = "editions.invalid"
+from editions.writers.addresses import HOST, mount_url
 
-
-def mount_url(mount: str, relative: str = "") -> str:
-    """The URL under which the fetcher serves `relative` from the folder mounted as `mount`."""
-    return f"https://{HOST}/{mount}/{relative}"
+__all__ = ["HOST", "SandboxFetcher", "mount_url"]
 
 
 class SandboxFetcher(URLFetcher):

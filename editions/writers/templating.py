@@ -13,7 +13,7 @@ from editions import i18n
 from editions.convert.sanitize import audit_markup
 from editions.errors import RenderError, SourceLocation
 from editions.model import Language
-from editions.writers.fetcher import mount_url
+from editions.writers.addresses import mount_url
 
 
 def make_environment(
