@@ -69,44 +69,34 @@ def check_site(output_dir: Path, cache: Cache | None = None) -> SiteCheck:
         )
     ensure_tools()
     verdicts = Verdicts(cache or Cache(), root)
-    read = {
-        "ace": files.books,
-        "epubcheck": files.books,
-        "nu": files.pages,
-        # axe draws each page as a reader sees it: with its styles, fonts, images and scripts.
-        "axe": _page_files(root),
-        "pdf": files.pdfs,
-    }
+    # The files each validator checks, and those it reads: axe draws each page as a reader sees it, with
+    # its styles, fonts, images and scripts.
+    checked = {"ace": files.books, "axe": files.pages, "epubcheck": files.books, "nu": files.pages}
+    checked["pdf"] = files.pdfs
+    read = checked | {"axe": _page_files(root)}
     known = {tool: verdicts.known(tool, read[tool]) for tool in TOOLS}
-    checked_files = read | {"axe": files.pages}
+    to_run = {tool: checked[tool] for tool in TOOLS if known[tool] is None}
     with ThreadPoolExecutor(max_workers=4) as pool:
         running = {}
-        books = files.books if known["ace"] is None else ()
-        pages = files.pages if known["axe"] is None else ()
+        books, pages = to_run.get("ace", ()), to_run.get("axe", ())
         if books or pages:  # Ace and axe share one Chromium
             running["accessibility"] = pool.submit(check_accessibility, books, pages, root)
-        for tool, check, checked in (
-            ("epubcheck", epubcheck_books, files.books),
-            ("nu", nu_pages, files.pages),
-            ("pdf", check_pdfs, files.pdfs),
-        ):
-            if known[tool] is None:
-                running[tool] = pool.submit(check, checked, root)
+        for tool, check in (("epubcheck", epubcheck_books), ("nu", nu_pages), ("pdf", check_pdfs)):
+            if tool in to_run:
+                running[tool] = pool.submit(check, to_run[tool], root)
         found = {name: job.result() for name, job in running.items()}
-    if "accessibility" in found:
-        accessibility = found.pop("accessibility")
-        if books:
-            found["ace"] = [finding for finding in accessibility if finding.tool == "ace"]
-        if pages:
-            found["axe"] = [finding for finding in accessibility if finding.tool == "axe"]
+    accessibility = found.pop("accessibility", [])
+    for tool in ("ace", "axe"):
+        if tool in to_run:
+            found[tool] = [finding for finding in accessibility if finding.tool == tool]
     for tool, findings in found.items():
         verdicts.keep(tool, read[tool], findings)
-    everything = [*(f for findings in found.values() for f in findings)]
-    everything += [f for tool in TOOLS if known[tool] is not None for f in known[tool]]
+    results = {tool: findings for tool, findings in known.items() if findings is not None} | found
+    everything = [finding for findings in results.values() for finding in findings]
     return SiteCheck(
         tuple(sorted(everything, key=lambda finding: (finding.path, finding.line or 0, finding.tool))),
         # Only validators that had files to check: one that had none reused nothing worth saying.
-        tuple(tool for tool in TOOLS if known[tool] is not None and checked_files[tool]),
+        tuple(tool for tool in TOOLS if known[tool] is not None and checked[tool]),
     )
 
 

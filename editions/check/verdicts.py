@@ -82,7 +82,7 @@ def validators_identity() -> str:
 
 
 def _stamp(path: Path) -> str:
-    """A program or jar by its real file's path, size and modification time: an upgrade changes them."""
+    """A system program by its real file's path, size and modification time: an upgrade changes them."""
     real = Path(shutil.which(str(path)) or path).resolve()
     status = os.stat(real)
     return f"{real} {status.st_size} {status.st_mtime_ns}"
