@@ -100,6 +100,21 @@ def built_once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path
     return folder, pickle.loads(result.read_bytes())
 
 
+# The session builds of whole projects: a test that reads one checks editions end to end, so it belongs
+# to the `validators` tier, out of the quick loop (`-m "not validators"`), as do the tests marked by hand
+# because they build a project in their own body.
+WHOLE_BUILDS = frozenset(
+    {"repository", "published", "scripts_project", "drawings", "corpus", "corpus_drawings", "installed"}
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that read a session build of a whole project as `validators`."""
+    for item in items:
+        if WHOLE_BUILDS & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.validators)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache() -> Iterator[Path]:
     """One cache for the suite's builds, kept between runs as a developer's machine or a CI cache keeps

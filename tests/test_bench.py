@@ -8,6 +8,8 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
+
 from editions.cli.main import main
 
 # Appended, not prepended: bench/profile.py must not shadow the standard library's profile module.
@@ -22,6 +24,7 @@ def _files(root: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.validators
 def test_bench_corpus_is_deterministic_and_plans_cleanly(tmp_path: Path) -> None:
     first = corpus.generate(tmp_path / "a", unit=1)
     second = corpus.generate(tmp_path / "b", unit=1)

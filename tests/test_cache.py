@@ -8,6 +8,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from conftest import run
 from test_publish import _snapshot
 
@@ -23,6 +24,7 @@ def _sound(entry: Path) -> bool:
     return hashlib.sha256(stored[32:]).digest() == stored[:32]
 
 
+@pytest.mark.validators
 def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     sample: Path, tmp_path: Path
 ) -> None:
@@ -60,6 +62,7 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     assert all(_sound(entry) for paths in _entries(cache).values() for entry in paths)
 
 
+@pytest.mark.validators
 def test_cache_no_cache_keeps_nothing(sample: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     options = ("--edition", "sample/en", "--format", "html", "--cache-dir", str(cache), "--no-cache")
@@ -80,6 +83,7 @@ def test_cache_prune_removes_only_entries_no_build_used_lately(tmp_path: Path) -
     assert (old, recent) == (b"a", b"c")
 
 
+@pytest.mark.validators
 def test_cache_a_layout_is_made_again_when_a_file_it_read_changes(sample: Path, tmp_path: Path) -> None:
     """The PDF layout's key holds every file WeasyPrint read, found only while laying out: a stylesheet
     edited since must give a new layout, not the one kept for the same page."""

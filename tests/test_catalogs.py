@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po, write_po
 from conftest import REPO, ROOTS, command, copy_project, run, write_photo
 from lxml import html as lxml_html
@@ -48,6 +49,7 @@ def test_catalogs_template_matches_the_code_and_templates(tmp_path: Path) -> Non
     assert "every catalog already matches messages.pot" in command(root, "i18n", "update").output
 
 
+@pytest.mark.validators
 def test_catalogs_round_trip_from_a_new_label_to_its_translation(tmp_path: Path) -> None:
     root = _project(tmp_path)
     imprint = root / "templates" / "shared" / "imprint.html"
@@ -93,6 +95,7 @@ def test_catalogs_round_trip_from_a_new_label_to_its_translation(tmp_path: Path)
     assert "Imprimé sur papier recyclé" in _page_text(root)
 
 
+@pytest.mark.validators
 def test_catalogs_add_starts_a_new_language(tmp_path: Path) -> None:
     root = _project(tmp_path)
     result = command(root, "i18n", "add", "pt-BR")

@@ -199,6 +199,7 @@ def test_check_command_refuses_a_folder_with_nothing_to_check(tmp_path: Path) ->
     assert "nothing to check" in outcome.stderr
 
 
+@pytest.mark.validators
 def test_check_command_names_a_missing_validator_and_the_set_up(
     built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

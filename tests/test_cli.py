@@ -18,6 +18,7 @@ from editions.plan import Selection
 from editions.sources.config import load_site
 
 
+@pytest.mark.validators
 def test_cli_summary_names_editions_time_and_place(sample: Path) -> None:
     result = run(sample, "--format", "html", "--jobs", "2")
     assert result.code == 0, result.output
@@ -28,6 +29,7 @@ def test_cli_summary_names_editions_time_and_place(sample: Path) -> None:
     assert "\x1b[" not in result.output  # no terminal: plain lines for CI logs
 
 
+@pytest.mark.validators
 def test_cli_output_option_writes_elsewhere(sample: Path, tmp_path: Path) -> None:
     target = tmp_path / "elsewhere"
     assert run(sample, "--format", "html", "--lang", "fr", "--output", str(target)).code == 0
@@ -36,6 +38,7 @@ def test_cli_output_option_writes_elsewhere(sample: Path, tmp_path: Path) -> Non
     assert not (sample / "output").exists()
 
 
+@pytest.mark.validators
 def test_cli_failed_edition_is_named_in_the_summary(sample: Path) -> None:
     chapter = sample / "reports" / "sample" / "fr" / "02-findings.md"
     chapter.write_text(chapter.read_text(encoding="utf-8") + "\nVoir [@inconnu].\n", encoding="utf-8")
@@ -46,6 +49,7 @@ def test_cli_failed_edition_is_named_in_the_summary(sample: Path) -> None:
     assert "reports/sample/fr/02-findings.md:16: error: citation '@inconnu'" in result.output
 
 
+@pytest.mark.validators
 def test_cli_unchanged_editions_are_not_rebuilt(sample: Path) -> None:
     assert run(sample, "--format", "html", "--jobs", "2").code == 0
     page = sample / "output" / "sample" / "en" / "index.html"
@@ -68,6 +72,7 @@ class _Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.validators
 def test_cli_progress_on_a_terminal_redraws_lines_in_place(sample: Path) -> None:
     terminal = _Terminal()
     assert isinstance(make_progress(terminal), LiveProgress)

@@ -180,6 +180,7 @@ def test_confidential_marks_found_in_every_language(tmp_path: Path) -> None:
     assert set(english) | set(french) == set(report.confidential)
 
 
+@pytest.mark.validators
 def test_public_build_leaves_confidential_out_of_every_output(built: Path) -> None:
     texts = output_texts(built / "output")
     formats = {name.split("!")[0].split(" ")[0].rsplit(".", 1)[-1] for name in texts}
@@ -193,6 +194,7 @@ def test_public_build_leaves_confidential_out_of_every_output(built: Path) -> No
     assert "seuls, comme nous l’a dit ." in " ".join(texts["sample/fr/index.html"].split())
 
 
+@pytest.mark.validators
 def test_public_build_numbers_what_remains(built: Path) -> None:
     nav = zipfile.ZipFile(built / "output/sample/en/sample-en.epub").read("EPUB/nav.xhtml").decode()
     page = (built / "output/sample/en/index.html").read_text(encoding="utf-8")
@@ -202,6 +204,7 @@ def test_public_build_numbers_what_remains(built: Path) -> None:
     assert page.count('role="doc-noteref"') == 2
 
 
+@pytest.mark.validators
 def test_internal_build_keeps_passages_and_marks_every_page(built: Path) -> None:
     internal = built / "output-internal"
     pdf = internal / "sample/en/sample-en.pdf"
@@ -223,6 +226,7 @@ def test_internal_build_keeps_passages_and_marks_every_page(built: Path) -> None
         assert MARK in (internal / landing).read_text(encoding="utf-8")
 
 
+@pytest.mark.validators
 def test_internal_build_never_writes_into_public_output(built: Path, tmp_path: Path) -> None:
     public = {p.relative_to(built / "output"): p.stat().st_mtime_ns for p in (built / "output").rglob("*")}
     assert not any(".internal" in str(p) for p in public)
@@ -237,6 +241,7 @@ def test_internal_build_never_writes_into_public_output(built: Path, tmp_path: P
     assert after == public
 
 
+@pytest.mark.validators
 def test_audience_is_part_of_every_fingerprint(built: Path) -> None:
     public = plan_build(load_site(built), Selection())
     internal = plan_build(load_site(built, audience="internal"), Selection())
@@ -245,6 +250,7 @@ def test_audience_is_part_of_every_fingerprint(built: Path) -> None:
     assert all(edition.current for edition in public.editions + internal.editions)
 
 
+@pytest.mark.validators
 def test_audit_outputs_finds_passages_in_every_format(built: Path) -> None:
     (report,), _ = discover_reports(built / "reports")
     assert audit_outputs([built / "output"], report.confidential) == []
@@ -276,6 +282,7 @@ def test_audit_reads_text_as_words() -> None:
     assert normalise("  «Amara»\u00a0—\nKOWALCZYK ") == "amara kowalczyk"
 
 
+@pytest.mark.validators
 def test_audit_fails_edition_where_a_marked_name_is_also_unmarked(tmp_path: Path) -> None:
     root = marked_project(tmp_path / "project")
     source = root / "reports" / "sample" / "en.md"
@@ -304,6 +311,7 @@ def test_audit_fails_edition_where_a_marked_name_is_also_unmarked(tmp_path: Path
     assert not any("Kowalczyk" in text or "Nyota" in text for text in texts.values())
 
 
+@pytest.mark.validators
 def test_audit_needs_pdftotext_to_publish_a_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = marked_project(tmp_path / "project")
     # A machine with only poppler's pdftoppm (which draws the cover), not its pdftotext: nothing else on
@@ -318,6 +326,7 @@ def test_audit_needs_pdftotext_to_publish_a_pdf(tmp_path: Path, monkeypatch: pyt
     assert not (root / "output" / "sample" / "en").exists()
 
 
+@pytest.mark.validators
 def test_section_marked_on_its_heading_stays_out_even_before_it_is_translated(sample: Path) -> None:
     # Only the English source has this section: the French edition shows it from the source, and must
     # leave it out all the same.

@@ -130,6 +130,7 @@ def test_corpus_spans_fifteen_languages_in_eight_scripts() -> None:
     assert len(set(SCRIPTS.values())) >= 8
 
 
+@pytest.mark.validators
 @pytest.mark.parametrize("tag", [*UDHR, *FONTS_ONLY])
 def test_corpus_fonts_draw_the_whole_declaration_in_each_language(tag: str) -> None:
     """Every character of the declaration, headings in the heading stack and text in the body stack: one

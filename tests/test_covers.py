@@ -234,6 +234,7 @@ def french_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "output" / "sample" / "fr" / "sample-fr.pdf"
 
 
+@pytest.mark.validators
 def test_covers_title_is_plain_text_with_its_typography(french_sample: Path) -> None:
     expected = (
         f"Rapport d’exemple{NNBSP}: la{NBSP}*protection* «{NNBSP}collective{NNBSP}» de{NBSP}@defenseurs"
@@ -242,6 +243,7 @@ def test_covers_title_is_plain_text_with_its_typography(french_sample: Path) -> 
         assert str(pdf.docinfo["/Title"]) == expected
 
 
+@pytest.mark.validators
 def test_covers_back_cover_takes_the_address_from_the_site_settings(french_sample: Path) -> None:
     back = pdf_text(french_sample, raw=False).split("\f")[:-1][-1]
     lines = [" ".join(line.split()) for line in back.splitlines()]
@@ -262,6 +264,7 @@ def test_covers_site_contact_is_checked_at_its_line(tmp_path: Path) -> None:
     assert any(m.startswith("pyproject.toml:7: error:") and "e-mail" in m for m in messages), messages
 
 
+@pytest.mark.validators
 def test_covers_pdf_cover_with_logo_and_photo_is_the_cover_image_without_photo_metadata(
     french_sample: Path,
 ) -> None:

@@ -6,6 +6,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run
 
 
@@ -28,6 +29,7 @@ def test_errors_a_bug_of_ours_is_one_line_and_a_log_file(sample: Path) -> None:
     log.unlink()
 
 
+@pytest.mark.validators
 def test_errors_a_bug_of_ours_while_loading_a_report_is_one_line_and_spares_the_others(sample: Path) -> None:
     reports = sample / "reports"
     shutil.copytree(reports / "sample", reports / "other")

@@ -131,6 +131,7 @@ def _cover(report, translation, fonts) -> bytes:
     return render_cover(environment, report, translation, fonts, REPO / "templates")
 
 
+@pytest.mark.validators
 def test_cover_draws_thai_with_our_fonts_the_same_every_time(thai: tuple) -> None:
     report, translation = thai
     fonts = load_fonts(REPO / "templates" / "fonts")
@@ -147,6 +148,7 @@ def test_cover_draws_thai_with_our_fonts_the_same_every_time(thai: tuple) -> Non
         _cover(report, translation, latin)
 
 
+@pytest.mark.validators
 def test_cover_shows_the_logos_and_photo_report_toml_declares(tmp_path: Path) -> None:
     root = copy_project(ROOTS / "basic", tmp_path / "project")
     images = root / "reports" / "sample" / "images"

@@ -56,6 +56,7 @@ def test_citation_locale_is_the_nearest(tag: str, locale: str, fallback: bool) -
     assert (citation_locale(tag).tag, citation_locale(tag).fallback) == (locale, fallback)
 
 
+@pytest.mark.validators
 def test_csl_locales_are_those_pandoc_has(tmp_path: Path) -> None:
     """Every locale we list gives citeproc terms of its own, and languages we do not list get English:
     a pandoc upgrade that changes its locales fails here. (One pandoc run cites once per language.)"""
@@ -201,6 +202,7 @@ weight = "100 900"
 """
 
 
+@pytest.mark.validators
 def test_variable_face_draws_each_weight_in_the_pdf(tmp_path: Path) -> None:
     """A variable face serves the body and headings of a Swahili edition: the PDF embeds an instance of it
     per weight (regular text, bold text, headings), each a plain font with the outlines of its weight,

@@ -183,6 +183,7 @@ def test_pagelist_of_the_sample_uses_its_assigned_isbn(published: Path) -> None:
     assert _page_list(book) is not None
 
 
+@pytest.mark.validators
 def test_pagelist_is_left_out_of_an_epub_built_without_its_pdf(sample: Path) -> None:
     result = run(sample, "--format", "epub", "--lang", "en")
     assert result.code == 0, result.output

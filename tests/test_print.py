@@ -83,6 +83,7 @@ def test_print_both_pdfs_are_declared_artifacts_of_the_pdf_format(repository: Pa
     assert paths["la-lucha/fr/la-lucha-fr-print.pdf"] == "pdf"
 
 
+@pytest.mark.validators
 def test_print_screen_pdf_of_a_photograph_is_at_most_40_percent_of_the_print_pdf(tmp_path: Path) -> None:
     """A report with a photograph: the screen file downsamples it, the print file keeps every pixel."""
     root = copy_project(ROOTS / "basic", tmp_path / "project")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
 from conftest import run
 
 
@@ -16,6 +17,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.validators
 def test_publish_failed_rebuild_keeps_the_previous_good_output(sample: Path) -> None:
     assert run(sample, "--jobs", "2").code == 0
     edition = sample / "output" / "sample" / "en"
@@ -34,6 +36,7 @@ def test_publish_failed_rebuild_keeps_the_previous_good_output(sample: Path) -> 
     assert not (sample / ".output.staging").exists()
 
 
+@pytest.mark.validators
 def test_publish_builds_only_the_requested_formats(sample: Path) -> None:
     result = run(sample, "--lang", "fr", "--format", "epub")
     assert result.code == 0, result.output
@@ -46,6 +49,7 @@ def test_publish_builds_only_the_requested_formats(sample: Path) -> None:
     assert "sample-fr.epub" in landing and "sample-fr.pdf" not in landing
 
 
+@pytest.mark.validators
 def test_publish_removes_web_assets_the_new_page_no_longer_uses(sample: Path) -> None:
     assert run(sample, "--lang", "en", "--format", "html").code == 0
     assets = sample / "output" / "sample" / "en" / "assets"

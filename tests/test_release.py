@@ -72,6 +72,7 @@ def test_release_shards_split_every_edition_exactly_once(sample: Path) -> None:
     assert len(first["editions"]) == len(second["editions"]) == 1
 
 
+@pytest.mark.validators
 def test_release_assemble_refuses_a_part_that_differs_from_its_manifest(sample: Path, tmp_path: Path) -> None:
     part = tmp_path / "part"
     assert run(sample, "--edition", "sample/en", "--format", "html", "--output", str(part)).code == 0
@@ -112,6 +113,7 @@ def test_release_fingerprint_covers_epoch_settings_tools_and_templates(sample: P
     assert _fingerprints(sample) != base
 
 
+@pytest.mark.validators
 def test_release_source_date_epoch_rebuilds_what_it_dates(sample: Path, monkeypatch) -> None:
     assert run(sample, "--lang", "en", "--format", "html").code == 0
     assert "already up to date" in run(sample, "--lang", "en", "--format", "html").output

@@ -5,10 +5,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import run
 from test_publish import _snapshot
 
 
+@pytest.mark.validators
 def test_reproducible_two_builds_in_two_places_are_identical(sample: Path, tmp_path: Path) -> None:
     elsewhere = shutil.copytree(sample, tmp_path / "somewhere" / "else")
     # Both without the cache: the tools themselves must be deterministic (test_cache compares a cold
@@ -20,6 +22,7 @@ def test_reproducible_two_builds_in_two_places_are_identical(sample: Path, tmp_p
     assert first == second
 
 
+@pytest.mark.validators
 def test_reproducible_source_date_epoch_sets_the_modification_date(sample: Path, monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
     assert run(sample, "--lang", "en", "--format", "pdf").code == 0

@@ -26,6 +26,7 @@ def _add_to_source(sample: Path, markdown: str) -> None:
 SECRETS = (b"PhoneMaker", b"/home/reporter", b"secret GPS comment", b"Exif", PROFILE_SECRET[:20])
 
 
+@pytest.mark.validators
 def test_security_photos_lose_exif_gps_and_comments_in_every_format(sample: Path) -> None:
     assert run(sample, "--lang", "en", "--jobs", "1").code == 0
     edition = sample / "output" / "sample" / "en"
@@ -41,6 +42,7 @@ def test_security_photos_lose_exif_gps_and_comments_in_every_format(sample: Path
     assert not picture.getexif() and "comment" not in picture.info
 
 
+@pytest.mark.validators
 def test_security_raw_html_is_text_not_markup(sample: Path) -> None:
     _add_to_source(sample, '\n<script>alert(\'x\')</script>\n<img src="x" onerror="alert(1)">\n')
     assert run(sample, "--lang", "en", "--format", "html").code == 0
@@ -93,6 +95,7 @@ def test_security_pdf_fetcher_serves_files_inside_its_mounts(tmp_path: Path) -> 
 _PIXEL_GROUPS = {"ExifTool", "System", "File", "JFIF", "PNG", "Composite"}
 
 
+@pytest.mark.validators
 def test_security_every_image_copy_holds_pixels_only(sample: Path, tmp_path: Path) -> None:
     assert run(sample, "--lang", "en", "--jobs", "1").code == 0
     edition = sample / "output" / "sample" / "en"

@@ -36,6 +36,7 @@ def _get(port: int, path: str, host: str = "") -> str:
         return response.read().decode("utf-8")
 
 
+@pytest.mark.validators
 def test_serve_preview_reloads_after_an_edit(sample: Path, tmp_path: Path) -> None:
     site = load_site(sample)
     log = (tmp_path / "log.txt").open("w")
@@ -92,6 +93,7 @@ def test_serve_preview_reloads_after_an_edit(sample: Path, tmp_path: Path) -> No
 EDITOR_FILES = (".#en.md", "#en.md#", "en.md~", ".en.md.swp", ".en.md.swx", "4913", "en.md___jb_tmp___")
 
 
+@pytest.mark.validators
 def test_serve_editor_files_are_not_sources() -> None:
     assert all(is_editor_file(Path(name)) for name in EDITOR_FILES)
     for name in ("en.md", "01-introduction.md", "references.bib", "messages.po", "edition.css", "x.toml"):
@@ -113,6 +115,7 @@ def _eventually(condition, seconds: float = 180.0) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.validators
 def test_serve_watch_batches_a_burst_and_ignores_editor_files(sample: Path) -> None:
     site = load_site(sample)
     batches: list[set[Path]] = []
@@ -138,6 +141,7 @@ def test_serve_watch_batches_a_burst_and_ignores_editor_files(sample: Path) -> N
         watcher.join(timeout=10)
 
 
+@pytest.mark.validators
 def test_serve_keeps_its_workers_and_builds_once_per_burst(sample: Path, tmp_path: Path) -> None:
     site = load_site(sample)
     builds = []

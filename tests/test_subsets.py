@@ -6,6 +6,7 @@ import io
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
@@ -38,6 +39,7 @@ def test_character_set_of_a_face_is_its_cmap_in_runs() -> None:
     assert CharacterSet.of([]) == CharacterSet() and 0 not in CharacterSet()
 
 
+@pytest.mark.validators
 def test_korean_subset_keeps_its_syllables_not_every_syllable() -> None:
     """A Hangul syllable is drawn with its own glyph: its conjoining jamo, and through them all 11,172
     syllables, stay out (the Korean corpus page fetched 575 KB a face instead of 63 KB; its subset is
@@ -69,6 +71,7 @@ def test_subsets_draw_like_the_full_fonts(drawings: list) -> None:
     assert different_drawings(drawings) == []
 
 
+@pytest.mark.validators
 def test_a_language_named_in_another_script_is_a_few_letters_drawn_like_the_full_font(tmp_path: Path) -> None:
     """An Arabic page that names Thai (ไทย) ships a few kilobytes of Thai, which Chromium draws as it
     draws the full font: the autohinter's reference letters stay in the subset."""

@@ -58,6 +58,7 @@ def _manifest_matches_disk(output: Path) -> list[str]:
     ]
 
 
+@pytest.mark.validators
 def test_transaction_a_typo_in_another_report_unpublishes_nothing(sample: Path) -> None:
     _add_second_report(sample)
     assert run(sample, "--format", "html").code == 0
@@ -81,6 +82,7 @@ def test_transaction_a_typo_in_another_report_unpublishes_nothing(sample: Path) 
     assert _manifest_matches_disk(output) == []
 
 
+@pytest.mark.validators
 def test_transaction_a_draft_title_never_reaches_the_public_pages(sample: Path) -> None:
     _add_second_report(sample)
     assert run(sample, "--format", "html").code == 0
@@ -96,6 +98,7 @@ def test_transaction_a_draft_title_never_reaches_the_public_pages(sample: Path) 
     assert "BROUILLON" in (sample / "output" / "sample" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.validators
 def test_transaction_manifest_and_checksums_describe_exactly_the_disk(sample: Path) -> None:
     assert run(sample, "--format", "html", "--format", "epub").code == 0
     output = sample / "output"
@@ -107,6 +110,7 @@ def test_transaction_manifest_and_checksums_describe_exactly_the_disk(sample: Pa
     assert sorted(p.name for p in sample.iterdir() if p.name.startswith(".")) == []
 
 
+@pytest.mark.validators
 def test_transaction_a_removed_language_is_unpublished_with_its_files(sample: Path) -> None:
     assert run(sample, "--format", "html").code == 0
     settings = sample / "reports" / "sample" / "report.toml"
@@ -121,6 +125,7 @@ def test_transaction_a_removed_language_is_unpublished_with_its_files(sample: Pa
     assert _manifest_matches_disk(output) == []
 
 
+@pytest.mark.validators
 def test_transaction_a_second_build_waits_for_the_lock_then_refuses(tmp_path: Path) -> None:
     output = tmp_path / "output"
     holder = subprocess.Popen(
@@ -171,6 +176,7 @@ def small_disk(tmp_path: Path):
         subprocess.run(["umount", "-l", str(folder)], check=True)
 
 
+@pytest.mark.validators
 def test_transaction_a_full_disk_is_one_clear_error_and_leaves_nothing(sample: Path, small_disk) -> None:
     disk = small_disk("100k")  # less than one edition needs
     output = disk / "output"
@@ -181,6 +187,7 @@ def test_transaction_a_full_disk_is_one_clear_error_and_leaves_nothing(sample: P
     assert [p for p in disk.rglob("*") if p.is_file() or p.name.startswith(".")] == []
 
 
+@pytest.mark.validators
 def test_transaction_a_disk_that_fills_up_publishes_what_fits_and_nothing_half(
     sample: Path, small_disk
 ) -> None:
@@ -197,6 +204,7 @@ def test_transaction_a_disk_that_fills_up_publishes_what_fits_and_nothing_half(
     assert [p for p in disk.rglob("*") if p.name.startswith(".")] == []
 
 
+@pytest.mark.validators
 def test_transaction_a_read_only_output_is_one_clear_error_and_changes_nothing(
     sample: Path, small_disk
 ) -> None:
@@ -231,6 +239,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.validators
 def test_transaction_kill_at_any_instant_leaves_every_edition_old_or_new(sample: Path) -> None:
     """Real kill -9s at random instants and inside the publish window, in a loop that stops by itself."""
     output = sample / "output"

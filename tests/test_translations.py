@@ -40,6 +40,7 @@ def test_translations_status_of_a_fresh_project_is_all_current(sample: Path) -> 
     assert "fr     current 4 · stale 0 · missing 0 · orphaned 0" in result.output
 
 
+@pytest.mark.validators
 def test_translations_editing_one_source_section_makes_exactly_it_stale(sample: Path) -> None:
     _edit(sample / "reports" / "sample" / "en.md", *SOURCE_EDIT)
     status = command(sample, "i18n", "status", "sample")
@@ -62,6 +63,7 @@ def test_translations_editing_one_source_section_makes_exactly_it_stale(sample: 
     assert "1 of 1 editions built" in release.output  # the English source edition is built all the same
 
 
+@pytest.mark.validators
 def test_translations_changed_front_matter_puts_the_notice_on_the_abstract(sample: Path) -> None:
     _edit(sample / "reports" / "sample" / "en.md", "A short abstract", "A shorter abstract")
     assert "stale     front matter  reports/sample/en.md:1" in command(sample, "i18n", "status").output
@@ -71,6 +73,7 @@ def test_translations_changed_front_matter_puts_the_notice_on_the_abstract(sampl
     assert len(notices) == 1 and notices[0].getparent().get("aria-labelledby") == "abstract-title"
 
 
+@pytest.mark.validators
 def test_translations_accept_brings_a_section_back_to_current(sample: Path) -> None:
     _edit(sample / "reports" / "sample" / "en.md", *SOURCE_EDIT)
     record = sample / "reports" / "sample" / "fr.translation.toml"
@@ -140,6 +143,7 @@ def test_translations_orphaned_section_is_reported(sample: Path) -> None:
     assert "orphaned  annex  reports/sample/fr/02-findings.md:16" in status.output
 
 
+@pytest.mark.validators
 def test_translations_release_policy_can_allow_stale_sections(sample: Path) -> None:
     _edit(sample / "reports" / "sample" / "en.md", *SOURCE_EDIT)
     toml = sample / "reports" / "sample" / "report.toml"
@@ -153,6 +157,7 @@ def test_translations_accept_refuses_unknown_sections(sample: Path) -> None:
     assert "no section 'nowhere' in this report" in result.output
 
 
+@pytest.mark.validators
 def test_translations_one_source_edit_makes_that_section_stale_in_every_translation(tmp_path: Path) -> None:
     """The brief in five languages: an edit to one English section, and only that section is stale in the
     French, Spanish, Thai and Arabic editions, which show the notice there; --release refuses all four and
