@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import io
@@ -18,8 +19,10 @@ import pytest
 import weasyprint
 from PIL import Image
 
-from editions.cache import prune
+from editions.cache import default_cache_dir, prune
 from editions.cli.main import main
+from editions.model import Site
+from editions.sources.config import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -48,6 +51,12 @@ def command(root: Path, *args: str) -> Run:
     with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(stream):
         code = main([*args, "--root", str(root)])
     return Run(code, stream.getvalue())
+
+
+def site_at(root: Path) -> Site:
+    """The settings of the project at `root` as the `editions` command reads them, with the cache the
+    environment names (the suite's shared one): for tests that call `build` or `serve` directly."""
+    return dataclasses.replace(load_site(root), cache_dir=default_cache_dir(os.environ))
 
 
 def copy_project(source: Path, target: Path) -> Path:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import run, site_at
 
 import editions
 from editions.cli.main import main
@@ -15,7 +15,6 @@ from editions.cli.progress import LiveProgress, make_progress
 from editions.model import Format
 from editions.pipeline import build
 from editions.plan import Selection
-from editions.sources.config import load_site
 
 
 @pytest.mark.validators
@@ -76,7 +75,7 @@ class _Terminal(io.StringIO):
 def test_cli_progress_on_a_terminal_redraws_lines_in_place(sample: Path) -> None:
     terminal = _Terminal()
     assert isinstance(make_progress(terminal), LiveProgress)
-    site = load_site(sample)
+    site = site_at(sample)
     outcome = build(site, Selection(formats=(Format.HTML,)), workers=1, progress=make_progress(terminal))
     assert outcome.ok
     screen = terminal.getvalue()

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import site_at
 
 from editions.cli.progress import Progress
 from editions.cli.serve import (
@@ -27,7 +28,6 @@ from editions.cli.serve import (
 from editions.model import Format
 from editions.pipeline import build
 from editions.plan import Selection
-from editions.sources.config import load_site
 
 
 def _get(port: int, path: str, host: str = "") -> str:
@@ -38,7 +38,7 @@ def _get(port: int, path: str, host: str = "") -> str:
 
 @pytest.mark.validators
 def test_serve_preview_reloads_after_an_edit(sample: Path, tmp_path: Path) -> None:
-    site = load_site(sample)
+    site = site_at(sample)
     log = (tmp_path / "log.txt").open("w")
     passes = []
     preview = Preview(
@@ -117,7 +117,7 @@ def _eventually(condition, seconds: float = 180.0) -> None:
 
 @pytest.mark.validators
 def test_serve_watch_batches_a_burst_and_ignores_editor_files(sample: Path) -> None:
-    site = load_site(sample)
+    site = site_at(sample)
     batches: list[set[Path]] = []
     stop = threading.Event()
     watcher = threading.Thread(target=lambda: batches.extend(changes(site, stop)), daemon=True)
@@ -143,7 +143,7 @@ def test_serve_watch_batches_a_burst_and_ignores_editor_files(sample: Path) -> N
 
 @pytest.mark.validators
 def test_serve_keeps_its_workers_and_builds_once_per_burst(sample: Path, tmp_path: Path) -> None:
-    site = load_site(sample)
+    site = site_at(sample)
     builds = []
     selection = Selection(languages=("fr",), formats=(Format.HTML,))
     page = site.output_dir / "sample" / "fr" / "index.html"
@@ -184,7 +184,9 @@ def test_serve_keeps_its_workers_and_builds_once_per_burst(sample: Path, tmp_pat
             saved = threading.Event()
             saved.set()
             again = replace(selection, force=True)
-            outcome = build(site, again, preview.workers, Progress(log), abandon=saved)
+            # Without the cache, so that the edition is still being made when the save gives it up.
+            uncached = replace(site, cache_dir=None)
+            outcome = build(uncached, again, preview.workers, Progress(log), abandon=saved)
             assert outcome.results == [] and preview.workers.pids == frozenset()
             assert "Enregistrées d’un coup, les" in page.read_text(encoding="utf-8")
         finally:
