@@ -38,7 +38,14 @@ class Run:
 
 
 def run(root: Path, *args: str) -> Run:
-    """Run `editions` on the project at `root` as a user would, capturing the console."""
+    """Run `editions build` on the project at `root` as a user would, capturing the console.
+
+    Without `--jobs`, with one worker, in this process: pytest-xdist's workers already keep every core
+    busy, and starting a pool costs more than building the samples' small editions. The tests of the
+    pool itself ask for `--jobs 2`.
+    """
+    if not any(argument.startswith("--jobs") for argument in args):
+        args = (*args, "--jobs", "1")
     stream = io.StringIO()
     with contextlib.redirect_stderr(stream), contextlib.redirect_stdout(stream):
         code = main(["build", "--root", str(root), *args])
