@@ -114,6 +114,13 @@ def test_sections_heading_attributes_after_the_id_are_left_out_of_id_and_title()
     assert (section.id, section.level, section.title) == ("cases", 2, "Cases")
 
 
+def test_sections_heading_ids_keep_the_colons_and_dots_pandoc_allows() -> None:
+    # pandoc takes `{#sec:one}` and `{#fig.2}` as whole ids (letters, digits and - _ : .), so the
+    # section ids must be the same: the translation record and the links use them.
+    one, two = split_sections([(A, "# One {#sec:one}\n\n# Two {#sec.two}\n")])
+    assert (one.id, two.id) == ("sec:one", "sec.two")
+
+
 def test_sections_a_footnote_belongs_to_the_section_that_first_calls_it() -> None:
     text = (
         "# A {#a}\n"  # 1

@@ -23,7 +23,7 @@ from editions.sources.text import read_source
 FRONT_MATTER = "@front-matter"  # "@" cannot start a heading id, so this never collides with one
 _TRANSLATED_KEYS = ("title", "subtitle", "abstract", "keywords")  # translators differ by design
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_HEADING_ID = re.compile(r"\{#([\w-]+)[^}]*\}\s*$")
+_HEADING_ID = re.compile(r"\{#([\w:.-]+)[^}]*\}\s*$")  # pandoc's id characters
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _NOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^([^\]\s^]+)\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s^]+)\](?!:)")
