@@ -109,6 +109,26 @@ def test_sections_headings_inside_code_blocks_and_quotes_are_text() -> None:
     assert (one.id, one.body, two.id, two.body) == ("one", (Span(A, 1, 11),), "two", (Span(A, 11, 12),))
 
 
+def test_sections_a_code_block_ends_only_at_a_fence_as_long_as_its_own() -> None:
+    # A ```` block showing a ``` block: pandoc reads all of it as code, and so must the sections.
+    text = (
+        "# One {#one}\n"  # 1
+        "````markdown\n"  # 2
+        "```\n"  # 3
+        "# Inside {#inside}\n"  # 4
+        "# No id either\n"  # 5
+        "```\n"  # 6
+        "````\n"  # 7
+        "```python\n"  # 8
+        "```python\n"  # 9: an info string opens a block, it never closes one
+        "# comment {#not-a-section}\n"  # 10
+        "```\n"  # 11
+        "# Two {#two}\n"  # 12
+    )
+    one, two = split_sections([(A, text)])
+    assert (one.id, one.body, two.id, two.body) == ("one", (Span(A, 1, 12),), "two", (Span(A, 12, 13),))
+
+
 def test_sections_heading_attributes_after_the_id_are_left_out_of_id_and_title() -> None:
     (section,) = split_sections([(A, "## Cases  {#cases .unnumbered lang=es}  \n")])
     assert (section.id, section.level, section.title) == ("cases", 2, "Cases")
