@@ -140,3 +140,35 @@ def test_manuscript_every_piece_maps_its_lines_back_to_the_file_they_were_writte
             assert written[piece.first_line - 1 + offset] == line.replace("[^en:", "[^"), (piece, offset)
             checked += 1
     assert checked == 9 + 2 + 2  # the text before the subsection, the subsection, chapter C
+
+
+def test_manuscript_a_note_two_missing_chapters_call_is_copied_once(report: Path) -> None:
+    # pandoc refuses a note defined twice ("Duplicate note reference"): that would be our doing, not the
+    # author's, whose source defines it once and calls it from two chapters.
+    (report / "en.md").write_text(
+        "---\n"  # 1
+        "title: Report\n"  # 2
+        "---\n"  # 3
+        "# A {#a}\n"  # 4
+        "Alpha.\n"  # 5
+        "# B {#b}\n"  # 6
+        "Beta.[^shared]\n"  # 7
+        "# C {#c}\n"  # 8
+        "Gamma, again.[^shared]\n"  # 9
+        "\n"  # 10
+        "[^shared]: The shared note.\n",  # 11
+        encoding="utf-8",
+    )
+    only_a = "---\ntitle: Rapport\n---\n# A {#a}\nAlpha fr.\n"
+    translation, source = _translations(report, "fr", {"01-a.md": only_a})
+    en = report / "en.md"
+    assert _pieces(translation, source) == [
+        Piece(only_a, report / "fr/01-a.md", 1),
+        Piece("::: {.untranslated lang=en}", en, 6),
+        Piece("# B {#b}\nBeta.[^en:shared]", en, 6),
+        Piece("[^en:shared]: The shared note.", en, 11),
+        Piece(":::", en, 6),
+        Piece("::: {.untranslated lang=en}", en, 8),
+        Piece("# C {#c}\nGamma, again.[^en:shared]\n", en, 8),  # calls the note copied with B
+        Piece(":::", en, 8),
+    ]
