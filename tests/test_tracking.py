@@ -248,7 +248,14 @@ def test_release_a_current_translation_and_the_source_are_released() -> None:
 def _git(root: Path, *arguments: str, day: int = 1) -> str:
     stamp = f"2026-01-0{day}T12:00:00+00:00"
     env = {**os.environ, "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
-    identity = ["-c", "user.name=Editions tests", "-c", "user.email=tests@example.org"]
+    identity = [
+        "-c",
+        "user.name=Editions tests",
+        "-c",
+        "user.email=tests@example.org",
+        "-c",
+        "commit.gpgsign=false",
+    ]
     done = subprocess.run(
         ["git", *identity, "-C", str(root), *arguments], env=env, capture_output=True, check=True
     )
