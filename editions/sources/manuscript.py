@@ -39,6 +39,7 @@ def assemble(translation: Translation, source: Translation) -> tuple[Piece, ...]
     ordered = [state for state in status.sections if state.source is not None]
     notes = _notes(ordered, texts)
     inserts: dict[tuple[Path, int] | None, list[Piece]] = {}
+    given: set[str] = set()  # notes copied already: pandoc refuses a note defined twice
     for fallback in status.fallbacks:
         start = ordered.index(fallback)
         subtree = [fallback]
@@ -55,7 +56,7 @@ def assemble(translation: Translation, source: Translation) -> tuple[Piece, ...]
             ),
             None,
         )
-        pieces = _copied(subtree, texts, notes, source.language, translation.language)
+        pieces = _copied(subtree, texts, notes, source.language, translation.language, given)
         inserts.setdefault(anchor, []).extend(pieces)
     result: list[Piece] = []
     for path in translation.files:
@@ -75,8 +76,10 @@ def _copied(
     notes: dict[str, Span],
     source: Language,
     edition: Language,
+    given: set[str],
 ) -> list[Piece]:
-    """A missing section and its subsections from the source, in a block marked with its language."""
+    """A missing section and its subsections from the source, in a block marked with its language, with
+    the notes they call that no earlier copy brought (`given`, which this adds them to)."""
     head: Section = subtree[0].source
     attributes = f".untranslated lang={source.tag}"
     if source.direction != edition.direction:
@@ -89,7 +92,8 @@ def _copied(
             called += _NOTE.findall(text)
             pieces.append(Piece(_renamed(text, source.tag), span.path, span.start))
     for label in dict.fromkeys(called):
-        if label in notes:
+        if label in notes and label not in given:
+            given.add(label)
             span = notes[label]
             pieces.append(Piece(_renamed(span_text(texts, span), source.tag), span.path, span.start))
     pieces.append(Piece(":::", head.location.path, head.location.line))

@@ -23,7 +23,7 @@ from editions.sources.text import read_source
 FRONT_MATTER = "@front-matter"  # "@" cannot start a heading id, so this never collides with one
 _TRANSLATED_KEYS = ("title", "subtitle", "abstract", "keywords")  # translators differ by design
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-_HEADING_ID = re.compile(r"\{#([\w-]+)[^}]*\}\s*$")
+_HEADING_ID = re.compile(r"\{#([\w:.-]+)[^}]*\}\s*$")  # pandoc's id characters
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _NOTE_DEFINITION = re.compile(r"^\s{0,3}\[\^([^\]\s^]+)\]:")
 _NOTE_CALL = re.compile(r"\[\^([^\]\s^]+)\](?!:)")
@@ -83,7 +83,7 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
         for number in range(first, len(lines) + 1):
             line = lines[number - 1]
             if fence:
-                fence = "" if line.strip().startswith(fence) else fence
+                fence = "" if _closes(line, fence) else fence
                 continue
             if note is not None and line.strip() and not line.startswith(("    ", "\t")):
                 notes.append(_Note(note.label, Span(path, note.span.start, number)))
@@ -92,7 +92,7 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
             heading = _HEADING.match(line)
             definition = _NOTE_DEFINITION.match(line)
             if opening and note is None:
-                fence = opening.group(1)[:3]
+                fence = opening.group(1)
             elif heading and note is None and _HEADING_ID.search(heading.group(2)):
                 if current:
                     bodies[current].append(Span(path, start, number))
@@ -177,6 +177,13 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[Section | None, int]:
         fingerprint=fingerprint(json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)),
     )
     return section, end + 2
+
+
+def _closes(line: str, fence: str) -> bool:
+    """Whether `line` closes a code block opened with `fence`: as pandoc reads it, the same character at
+    least as many times and nothing else, so a ```` block can show a ``` block with its headings."""
+    mark = line.strip()
+    return mark.startswith(fence) and mark == fence[0] * len(mark)
 
 
 def _note_owners(calls: dict[str, list[str]], order: list[str]) -> dict[str, str]:
