@@ -206,6 +206,17 @@ def test_sections_the_front_matter_fingerprint_counts_only_the_translated_keys()
     assert new_title.fingerprint != front.fingerprint
 
 
+def test_sections_a_rewrapped_abstract_keeps_the_front_matter_fingerprint() -> None:
+    wrapped = "---\ntitle: T\nabstract: |\n  One two\n  three.\nkeywords: [a b, c]\n---\n"
+    rewrapped = "---\ntitle: T\nabstract: |\n  One\n  two three.\n\nkeywords: [a  b, c]\n---\n"
+    front = split_sections([(A, wrapped)])[0]
+    expected = '{"abstract": "One two three.", "keywords": ["a b", "c"], "subtitle": null, "title": "T"}'
+    assert front.fingerprint == hashlib.sha256(expected.encode()).hexdigest()[:16]
+    assert split_sections([(A, rewrapped)])[0].fingerprint == front.fingerprint
+    reworded = split_sections([(A, wrapped.replace("three.", "four."))])[0]
+    assert reworded.fingerprint != front.fingerprint
+
+
 def test_sections_front_matter_that_is_not_yaml_is_still_a_section_without_a_title() -> None:
     (front, one) = split_sections([(A, "---\ntitle: [unclosed\n---\n# One {#one}\n")])
     assert (front.id, front.title, front.body) == (FRONT_MATTER, "", (Span(A, 1, 4),))

@@ -174,9 +174,22 @@ def _front_matter(path: Path, lines: list[str]) -> tuple[Section | None, int]:
         body=(Span(path, 1, end + 2),),
         notes=(),
         text=text,
-        fingerprint=fingerprint(json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)),
+        fingerprint=fingerprint(json.dumps(_words(values), ensure_ascii=False, sort_keys=True, default=str)),
     )
     return section, end + 2
+
+
+def _words(value: object) -> object:
+    """`value` with every run of whitespace in its strings made one space: re-wrapping an abstract written
+    over several lines (`abstract: |`) changes its words' layout, not its text. Without this, JSON would
+    keep the line breaks as `\\n`, which `fingerprint` cannot tell from text."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_words(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _words(item) for key, item in value.items()}
+    return value
 
 
 def _closes(line: str, fence: str) -> bool:
