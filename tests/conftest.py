@@ -195,7 +195,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
         settings = root / "pyproject.toml"
         text = settings.read_text(encoding="utf-8")
         settings.write_text(text + f'base_url = "{BASE_URL}"\n', encoding="utf-8")
-        result = run(root, "--jobs", "2")
+        result = run(root)
         assert result.code == 0, result.output
 
     folder, _ = built_once(tmp_path_factory, "published", build)

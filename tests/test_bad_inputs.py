@@ -1199,7 +1199,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         ("--edition", "sample/fr", *web),
         ("--report", "good", *web),
     ):
-        result = run(root, *selection, "--jobs", "2")
+        result = run(root, *selection)
         assert result.code == 0, result.output
     published = _snapshot(root / "output")
     assert {name.rsplit("/", 1)[0] for name in published if name.count("/") == 2} >= set(EDITIONS)

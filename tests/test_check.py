@@ -6,6 +6,7 @@ import contextlib
 import io
 import re
 import shutil
+import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,9 @@ NO_SCRIPTS = (
 
 @dataclass(frozen=True)
 class Checked:
-    """One run of every validator over `clean/` (the sample as built) and `planted/` (with defects), with
-    a cache of verdicts of its own, empty before: every validator ran."""
+    """The verdicts of every validator over `clean/` (the sample as built) and `planted/` (with defects),
+    kept in the suite's cache as the repository's are: each validator ran on these very bytes, in this
+    run or in an earlier one with the same validators and the same checking code."""
 
     site: Path
     cache: Cache
@@ -64,13 +66,13 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `basic` sample's output folder, built once for this module."""
     project = copy_project(ROOTS / "basic", tmp_path_factory.mktemp("check") / "project")
     write_photo(project / "reports" / "sample" / "images" / "photo.jpg")
-    result = run(project, "--jobs", "2")
+    result = run(project)
     assert result.code == 0, result.output
     return project / "output"
 
 
 @pytest.fixture(scope="module")
-def checked(built: Path) -> Checked:
+def checked(built: Path, shared_cache: Path) -> Checked:
     """Both copies in one folder, so the validators start once for the clean and the planted files."""
     site = built.parent / "site"
     shutil.copytree(built, site / "clean")
@@ -89,9 +91,8 @@ def checked(built: Path) -> Checked:
         del pdf.Root.Lang
         pdf.save(planted / PDF_FR)
     font = _unembed_first_font(planted / PDF_EN)
-    cache = Cache(built.parent / "verdicts")
+    cache = Cache(shared_cache)
     done = check_site(site, cache)
-    assert done.reused == ()
     return Checked(site, cache, [str(finding) for finding in done.findings], broken_line, image_line, font)
 
 
@@ -103,13 +104,14 @@ def test_check_site_passes_the_sample_as_built(checked: Checked) -> None:
 
 @pytest.mark.validators
 def test_check_site_reuses_a_verdict_only_for_the_very_same_bytes(checked: Checked) -> None:
-    """Checked again unchanged, every verdict comes from the cache, findings and all. One byte changed in
-    one page: the validators that read pages run again, and find the defect planted in that byte."""
+    """Checked again unchanged, every verdict comes from the cache, findings and all. One page changed in
+    a way no run made before: the validators that read pages run again, and find the defect planted."""
     again = check_site(checked.site, checked.cache)
     assert again.reused == ("ace", "axe", "epubcheck", "nu", "pdf")
     assert [str(finding) for finding in again.findings] == checked.lines
     page = checked.site / "clean" / PAGE_FR
-    page.write_text(page.read_text(encoding="utf-8").replace('lang="fr"', 'lang="fr" dir="sideways"', 1))
+    never_seen = f'lang="fr" dir="sideways" data-run="{uuid.uuid4()}"'  # new bytes: no verdict kept
+    page.write_text(page.read_text(encoding="utf-8").replace('lang="fr"', never_seen, 1))
     changed = check_site(checked.site, checked.cache)
     assert changed.reused == ("ace", "epubcheck", "pdf")
     new = sorted(set(map(str, changed.findings)) - set(checked.lines))

@@ -100,9 +100,9 @@ def _replace(path: Path, changes: dict[str, str]) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The marked sample, built once for the public and once for the internal audience."""
     root = marked_project(tmp_path_factory.mktemp("confidential") / "project")
-    public = run(root, "--jobs", "2")
+    public = run(root)
     assert public.code == 0, public.output
-    internal = run(root, "--jobs", "2", "--audience", "internal")
+    internal = run(root, "--audience", "internal")
     assert internal.code == 0, internal.output
     return root
 
@@ -294,7 +294,7 @@ def test_audit_fails_edition_where_a_marked_name_is_also_unmarked(tmp_path: Path
             'alt="People sitting in a circle under a large tree"': 'alt="Nyota Baraka under a large tree"',
         },
     )
-    result = run(root, "--jobs", "2")
+    result = run(root)
     assert result.code == 1, result.output
     lines = result.output.splitlines()
     located = [line for line in lines if line.strip().startswith("reports/sample/en.md:11: error:")]
@@ -337,7 +337,7 @@ def test_section_marked_on_its_heading_stays_out_even_before_it_is_translated(sa
             "The witness Oduya Lindqvist spoke to us.\n\n# Findings {#findings}"
         },
     )
-    public = run(sample, "--jobs", "2")
+    public = run(sample)
     assert public.code == 0, public.output
     texts = output_texts(sample / "output")
     assert not [name for name, text in texts.items() if "Lindqvist" in text or "Witnesses" in text]

@@ -19,7 +19,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 
 @pytest.mark.validators
 def test_publish_failed_rebuild_keeps_the_previous_good_output(sample: Path) -> None:
-    assert run(sample, "--jobs", "2").code == 0
+    assert run(sample).code == 0
     edition = sample / "output" / "sample" / "en"
     before = _snapshot(edition)
     source = sample / "reports" / "sample" / "en.md"

@@ -179,7 +179,7 @@ def test_translations_one_source_edit_makes_that_section_stale_in_every_translat
     stale = [line.split()[1] for line in status.output.splitlines() if line.strip().startswith("stale ")]
     assert stale == ["our-call"] * 4, status.output
 
-    build = run(root, "--format", "html", "--jobs", "2")
+    build = run(root, "--format", "html")
     assert build.code == 0, build.output
     for tag in ("fr", "es", "th", "ar"):
         page = lxml_html.parse(str(root / "output" / "communities-are-hrds" / tag / "index.html")).getroot()
@@ -191,7 +191,7 @@ def test_translations_one_source_edit_makes_that_section_stale_in_every_translat
     assert pending["en"] == [] and pending["fr"][0].text_content() == (
         "1 section est en attente de traduction ou de révision."
     )
-    release = run(root, "--format", "html", "--release", "--force", "--jobs", "2")
+    release = run(root, "--format", "html", "--release", "--force")
     assert release.code == 1
     assert "1 of 1 editions built" in release.output
     for tag in ("fr", "es", "th", "ar"):
