@@ -743,7 +743,7 @@ METADATA = [
     ),
     Case(
         "unknown-key-in-identifiers",
-        Edit(TOML, 'epub = "urn:uuid:', 'epb = "urn:isbn:9782930539003"\nepub = "urn:uuid:'),
+        Edit(TOML, 'epub = "urn:uuid:', 'epb = "urn:isbn:9795000000006"\nepub = "urn:uuid:'),
         "did you mean 'epub'?",
         TOML,
         FR_PDF + 1,
@@ -808,16 +808,16 @@ METADATA = [
     ),
     Case(
         "isbn-check-digit-in-fr",
-        Edit(TOML, "9782930539027", "9782930539028"),
-        "[identifiers.fr] pdf: 'urn:isbn:9782930539028' has a wrong ISBN check digit",
+        Edit(TOML, "9795000000020", "9795000000021"),
+        "[identifiers.fr] pdf: 'urn:isbn:9795000000021' has a wrong ISBN check digit",
         TOML,
         FR_PDF,
         args=FRENCH,
     ),
     Case(
         "identifier-not-a-urn-in-fr",
-        Edit(TOML, '"urn:isbn:9782930539027"', '"ISBN 978-2-930539-02-7"'),
-        "[identifiers.fr] pdf: 'ISBN 978-2-930539-02-7' is neither",
+        Edit(TOML, '"urn:isbn:9795000000020"', '"ISBN 979-5-0000-0002-0"'),
+        "[identifiers.fr] pdf: 'ISBN 979-5-0000-0002-0' is neither",
         TOML,
         FR_PDF,
         args=FRENCH,
@@ -833,7 +833,7 @@ METADATA = [
     ),
     Case(
         "identifier-wrong-type",
-        Edit(TOML, '"urn:isbn:9782930539027"', "9782930539027"),
+        Edit(TOML, '"urn:isbn:9795000000020"', "9795000000020"),
         "[identifiers.fr] pdf",
         TOML,
         FR_PDF,

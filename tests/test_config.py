@@ -22,8 +22,8 @@ from editions.sources.schema import INTEGER, TEXT, TEXTS, Field, Source, Table, 
 
 
 def test_config_isbn_check_digit_is_verified() -> None:
-    assert identifier_problem("urn:isbn:9782930539003") is None
-    assert "check digit" in identifier_problem("urn:isbn:9782930539004")
+    assert identifier_problem("urn:isbn:9795000000006") is None
+    assert "check digit" in identifier_problem("urn:isbn:9795000000007")
     assert identifier_problem("urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427") is None
     assert identifier_problem("ISBN 978") is not None
 

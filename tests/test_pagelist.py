@@ -179,7 +179,7 @@ def test_pagelist_metadata_names_the_pdf_as_its_source(repository: Path) -> None
 
 def test_pagelist_of_the_sample_uses_its_assigned_isbn(published: Path) -> None:
     book = zipfile.ZipFile(published / "sample" / "en" / "sample-en.epub")
-    assert _metadata(book)["pageBreakSource"] == ["urn:isbn:9782930539003"]
+    assert _metadata(book)["pageBreakSource"] == ["urn:isbn:9795000000006"]
     assert _page_list(book) is not None
 
 

@@ -181,7 +181,7 @@ def test_print_identifiers_are_derived_uuids_unless_an_isbn_is_assigned(
         'source_language = "en"\ndate = 2018-06-01\npublisher = "PI"\nauthors = ["PI"]\n'
         'licence = "CC BY 4.0"\n'
         'kind = "leaflet"\n[cover]\nbackground = "#22415e"\ntext = "#ffffff"\naccent = "#f2c14e"\n'
-        '[identifiers.en]\npdf = "urn:isbn:9782930539003"\n',
+        '[identifiers.en]\npdf = "urn:isbn:9795000000006"\n',
         encoding="utf-8",
     )
     messages = [error.render() for error in load_report_settings(toml)[1]]

@@ -53,7 +53,7 @@ def default_identifier(slug: str, tag: str, fmt: Format) -> str:
 def identifier_problem(value: object) -> str | None:
     """Why `value` is not a usable publication identifier (urn:isbn: with a valid check digit, urn:uuid:)."""
     if not isinstance(value, str):
-        return 'missing; write e.g. pdf = "urn:isbn:9782930539014" or a urn:uuid:'
+        return 'missing; write e.g. pdf = "urn:isbn:9795000000037" or a urn:uuid:'
     if value.startswith("urn:uuid:") and re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", value):
         return None
     digits = value.removeprefix("urn:isbn:").replace("-", "")

@@ -117,7 +117,7 @@ REPORT_SETTINGS = Table(
                 fmt: Field(
                     TEXT,
                     f"the {fmt.upper()} edition's ISBN or UUID",
-                    f'{fmt} = "urn:isbn:9782930539014"',
+                    f'{fmt} = "urn:isbn:9795000000037"',
                     check=lambda v: identifier_problem(v),
                 )
                 for fmt in ("pdf", "epub")
