@@ -7,8 +7,11 @@ Nothing is built: fingerprints come from the files, and "published" from a manif
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +19,7 @@ import pytest
 from editions.model import Format, Listing, Project, ReleasePolicy
 from editions.pipeline import plan_build
 from editions.plan import Selection
-from editions.plan.fingerprint import fingerprint_editions
+from editions.plan.fingerprint import PACKAGE, fingerprint_editions
 from editions.publish.manifest import NAME, EditionRecord, Manifest
 from editions.sources.config import load_site
 from editions.sources.discover import discover_reports
@@ -93,6 +96,32 @@ def test_planning_neither_the_checkout_folder_nor_modification_times_count(
     assert _fingerprints(root) == before
     moved = shutil.copytree(root, tmp_path / "elsewhere" / "another-name")
     assert _fingerprints(moved) == before
+
+
+def test_planning_the_engines_checkout_folder_does_not_count(root: Path, tmp_path: Path) -> None:
+    """The engine checked out beside the project, in a folder whose name sorts before it and in one that
+    sorts after: a CI runner's clone and an author's checkout give the same fingerprints."""
+    script = (
+        "import json, sys; from pathlib import Path; from editions.model import Project; "
+        "from editions.plan.fingerprint import fingerprint_editions; "
+        "from editions.sources.config import load_site; "
+        "from editions.sources.discover import discover_reports; "
+        "site = load_site(Path(sys.argv[1])); reports, _ = discover_reports(site.reports_dir); "
+        "print(json.dumps(fingerprint_editions(Project(site, tuple(reports)))))"
+    )
+    seen = []
+    for folder in ("a-engine", "z-engine"):  # "checkout", the project's folder, sorts between them
+        shutil.copytree(PACKAGE, tmp_path / folder / "editions", ignore=shutil.ignore_patterns("__pycache__"))
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(root)],
+            env={**os.environ, "PYTHONPATH": str(tmp_path / folder)},
+            cwd=tmp_path / folder,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seen.append(json.loads(done.stdout))
+    assert seen[0] == seen[1] == _fingerprints(root)
 
 
 def test_planning_a_source_change_rebuilds_its_translations_and_a_translation_change_only_itself(

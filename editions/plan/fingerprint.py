@@ -41,13 +41,18 @@ def fingerprint_editions(project: Project, epoch: dt.datetime | None = None) -> 
 
 
 def _digest(paths: list[Path], root: Path) -> str:
+    # Names relative to the project (or bare, for the engine's code), and taken in the order of those
+    # names: neither the place of the project nor that of the engine's checkout changes the fingerprint.
+    named = {
+        (
+            path.relative_to(root) if path.is_relative_to(root) else path.relative_to(PACKAGE.parent)
+        ).as_posix(): path
+        for path in paths
+    }
     digest = hashlib.sha256()
-    for path in sorted(set(paths)):
-        # Names relative to the project (or bare, for the engine's code), so the place of a checkout
-        # does not change the fingerprint.
-        name = path.relative_to(root) if path.is_relative_to(root) else path.relative_to(PACKAGE.parent)
-        digest.update(str(name).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name in sorted(named):
+        digest.update(name.encode())
+        digest.update(hashlib.sha256(named[name].read_bytes()).digest())
     return digest.hexdigest()
 
 
