@@ -17,6 +17,7 @@ import jinja2
 from babel.support import Translations
 
 from editions import i18n
+from editions.cache import Cache
 from editions.i18n.catalogs import catalog_for
 from editions.model import Language
 from editions.prepare.fonts import FontSet, load_fonts
@@ -35,10 +36,11 @@ class Resources:
         self._memo: dict[tuple[object, ...], tuple[Stamp, object]] = {}
         self.loads = 0  # how many times something was actually read, for tests and the benchmark
 
-    def fonts(self, fonts_dir: Path) -> FontSet:
-        """The font settings and faces of `fonts_dir` (see `prepare.fonts.load_fonts`)."""
+    def fonts(self, fonts_dir: Path, cache: Cache | None = None) -> FontSet:
+        """The font settings and faces of `fonts_dir` (see `prepare.fonts.load_fonts`), what each face
+        draws read from `cache` when another process read it before."""
         files = [fonts_dir / "fonts.toml", *_files(fonts_dir)]
-        return self._get(("fonts", fonts_dir), stamp(files), lambda: load_fonts(fonts_dir))
+        return self._get(("fonts", fonts_dir), stamp(files), lambda: load_fonts(fonts_dir, cache))
 
     def translations(self, locales_dir: Path, language: Language) -> Translations:
         """The compiled catalog of `language` (see `i18n.load_translations`)."""

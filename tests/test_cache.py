@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import REPO, run
 from test_publish import _snapshot
 
 from editions.cache import Cache, prune
@@ -37,6 +39,7 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     assert set(entries) == {
         "cover",
         "cover-reads",
+        "font-characters",
         "font-subset",
         "image",
         "pandoc",
@@ -57,8 +60,15 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
         else:
             data = data[: len(data) // 2]
         entry.write_bytes(bytes(data))
-    assert run(sample, *edition, "--output", str(tmp_path / "repaired")).code == 0
-    assert _snapshot(tmp_path / "repaired") == cold
+    # In a process of its own, as the next build would be: this one keeps what its fonts draw in memory.
+    repaired = subprocess.run(
+        [sys.executable, "-m", "editions", "build", "--root", str(sample), *edition],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+    )
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert _snapshot(sample / "output") == cold
     assert all(_sound(entry) for paths in _entries(cache).values() for entry in paths)
 
 

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 from editions import i18n
+from editions.cache import Cache
+from editions.prepare.fonts import load_fonts
 from editions.resources import Resources
 from editions.writers.templating import render
 
@@ -60,3 +62,21 @@ def test_resources_load_once_and_again_after_an_edit(tmp_path: Path) -> None:
         settings.write("\n# edited\n")
     assert resources.fonts(fonts) is not font_set
     assert resources.fonts(fonts).faces == font_set.faces
+
+
+def test_resources_what_faces_draw_is_kept_for_the_next_process_as_fonttools_reads_it(tmp_path: Path) -> None:
+    """A worker reads what each face draws from the cache a process before it filled: the same characters
+    and weights as fontTools gives, and a damaged entry is read from the font again."""
+    fonts = REPO / "templates" / "fonts"
+    fresh = load_fonts(fonts)  # from fontTools, in this process
+    filled = tmp_path / "filled"
+    assert load_fonts(fonts, Cache(filled)).faces == fresh.faces
+    entries = sorted((filled / "font-characters").iterdir())
+    assert len(entries) == len({(face.path, face.index) for face in fresh.faces})
+    # Another process's cache, copied: what it holds is read, not the fonts (a different folder is
+    # another cache for this process's memory too).
+    kept = shutil.copytree(filled, tmp_path / "kept")
+    first = sorted((kept / "font-characters").iterdir())[0]
+    first.write_bytes(first.read_bytes()[:-3])  # cut short, as a crash mid-write would leave it
+    assert load_fonts(fonts, Cache(kept)).faces == fresh.faces
+    assert first.read_bytes() == entries[0].read_bytes()  # made again

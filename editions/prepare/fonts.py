@@ -5,12 +5,14 @@ from __future__ import annotations
 import bisect
 import functools
 import gc
+import json
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fontTools
 from fontTools.ttLib import TTFont
 
 from editions.cache import Cache
@@ -143,8 +145,9 @@ def _selector(tag: str, inside: str = "") -> str:
     return ", ".join(f"{selector}{inside}" for selector in lang_selectors(tag))
 
 
-def load_fonts(fonts_dir: Path) -> FontSet:
-    """Read fonts.toml in the templates' fonts folder."""
+def load_fonts(fonts_dir: Path, cache: Cache | None = None) -> FontSet:
+    """Read fonts.toml in the templates' fonts folder; what each face draws comes from `cache` when a
+    process read the same font file before."""
     settings = fonts_dir / "fonts.toml"
     try:
         text = settings.read_text(encoding="utf-8")
@@ -152,7 +155,8 @@ def load_fonts(fonts_dir: Path) -> FontSet:
         problems = font_settings_problems(data, settings, text)
         if problems:
             raise ErrorGroup(problems)
-        faces = tuple(_face(entry, face_path(fonts_dir, entry, settings)) for entry in data["face"])
+        kept = cache or Cache()
+        faces = tuple(_face(entry, face_path(fonts_dir, entry, settings), kept) for entry in data["face"])
         stacks = _stacks(data["stacks"], settings)
         known = {face.family for face in faces}
         named = {family for stack in stacks.values() for role in ROLES for family in stack.families(role)}
@@ -175,12 +179,12 @@ def load_fonts(fonts_dir: Path) -> FontSet:
         raise ConfigError(f"cannot read the font settings: {error}", SourceLocation(settings)) from None
 
 
-def _face(entry: dict, path: Path) -> Face:
+def _face(entry: dict, path: Path, cache: Cache) -> Face:
     """One `[[face]]`: a font file, or the face `index` of a collection; a variable font's weight
     range comes from its `wght` axis unless `weight` says otherwise."""
     # A packaged collection's face is taken out into a file of its own (font_sources): its index is 0.
     index = 0 if "package" in entry else int(entry.get("index", 0))
-    characters, weights = _read_face(path, index) if path.is_file() else (CharacterSet(), None)
+    characters, weights = _read_face(path, index, cache) if path.is_file() else (CharacterSet(), None)
     weight = entry.get("weight") or (f"{weights[0]} {weights[1]}" if weights else 400)
     return Face(
         family=entry["family"],
@@ -245,17 +249,28 @@ def _faces(fonts: FontSet, family: str) -> list[Face]:
     return [face for face in fonts.faces if face.family == family]
 
 
-def _read_face(path: Path, index: int) -> tuple[CharacterSet, tuple[int, int] | None]:
+def _read_face(path: Path, index: int, cache: Cache) -> tuple[CharacterSet, tuple[int, int] | None]:
     """The characters a face draws, and its weight range if it is a variable font with a `wght` axis."""
-    return _read_face_of(path, index, file_sha256(path))
+    return _read_face_of(path, index, file_sha256(path), cache)
 
 
 @functools.lru_cache(maxsize=128)
-def _read_face_of(path: Path, index: int, sha256: str) -> tuple[CharacterSet, tuple[int, int] | None]:
-    # Read once per process for each file's content: a CJK face maps 44,000 characters, and reading
-    # it for every edition would cost about a second each time.
+def _read_face_of(
+    path: Path, index: int, sha256: str, cache: Cache
+) -> tuple[CharacterSet, tuple[int, int] | None]:
+    # Read once per process for each file's content, and kept in the cache for the next processes: a
+    # CJK face maps 44,000 characters, and fontTools takes about a second to read the 56 faces' maps,
+    # in every worker a build or a preview starts.
+    inputs = (sha256, str(index), fontTools.version)
+    stored = json.loads(cache.fetch("font-characters", inputs, lambda: _characters_of(path, index)))
+    weights = stored["weights"]
+    return CharacterSet(tuple(stored["bounds"])), (tuple(weights) if weights else None)
+
+
+def _characters_of(path: Path, index: int) -> bytes:
     with TTFont(path, lazy=True, fontNumber=index) as font:
         axes = {axis.axisTag: axis for axis in font["fvar"].axes} if "fvar" in font else {}
         weight = axes.get("wght")
-        weights = (round(weight.minValue), round(weight.maxValue)) if weight else None
-        return CharacterSet.of(font.getBestCmap()), weights
+        weights = [round(weight.minValue), round(weight.maxValue)] if weight else None
+        bounds = CharacterSet.of(font.getBestCmap()).bounds
+    return json.dumps({"bounds": bounds, "weights": weights}).encode()
