@@ -10,7 +10,6 @@ from collections.abc import Callable, Sized
 from pathlib import Path
 
 from editions.cache import Cache, default_cache_dir
-from editions.check import check_site, site_files
 from editions.model import Confidential
 from editions.publish.audit import audit_outputs
 from editions.sources.config import load_site
@@ -44,6 +43,9 @@ def add_command(
 
 
 def _check(options: argparse.Namespace) -> int:
+    # Imported here: the validators' harness is loaded by `check` only, not by every build's start.
+    from editions.check import check_site, site_files
+
     folder = options.folder or load_site(options.root).output_dir
     started = time.perf_counter()
     cache = Cache(None if options.no_cache else options.cache_dir or default_cache_dir(os.environ))
