@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import re
 import shutil
 import subprocess
@@ -12,11 +13,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from editions import ahead as helping
+from editions.ahead import Ahead
 from editions.cache import Cache
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten, locate
-from editions.model import Artifact, Confidential, Document, EditionResult, Job, Listing
+from editions.model import Artifact, Confidential, Document, EditionResult, Format, Job, Listing
 from editions.prepare import cover
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
@@ -31,11 +34,16 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 
 
 def build_edition(
-    job: Job, staging_root: Path, report: Reporter, resources: Resources | None = None
+    job: Job,
+    staging_root: Path,
+    report: Reporter,
+    resources: Resources | None = None,
+    ahead: Ahead | None = None,
 ) -> EditionResult:
     """Stage every requested format of `job`; errors are returned, never raised, so others go on.
 
     `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
+    `ahead` is where a helper in another worker may work ahead on the screen formats (editions/ahead.py).
     """
     started = time.perf_counter()
     staging = staging_root / job.basename
@@ -54,6 +62,8 @@ def build_edition(
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
+                if ahead is not None and fmt in ahead.formats:
+                    _meet(ahead, fmt, laid_out=Format.PDF not in reused)
                 context = replace(context, done=tuple(artifacts))
                 written = write(context)
                 artifacts += written.artifacts
@@ -73,6 +83,7 @@ def build_edition(
             staging_dir=staging,
             seconds=time.perf_counter() - started,
             reused=tuple(reused),
+            pids=(os.getpid(),),
         )
     except EditionsError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -102,6 +113,51 @@ def build_edition(
         return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _meet(ahead: Ahead, fmt: Format, laid_out: bool) -> None:
+    """Before writing screen format `fmt`: use what a helper makes ahead, or go on alone.
+
+    A PDF taken from the layout cache says the build is warm: its subsets are in the cache already, and
+    a helper would only slow it down."""
+    if laid_out:
+        ahead.meet(fmt)
+    else:
+        ahead.stop()
+
+
+def work_ahead(job: Job, ahead: Ahead, resources: Resources) -> None:
+    """In an idle worker: build `job`'s screen formats into a scratch folder while its own worker lays
+    out the PDF, for the cache entries they leave (editions/ahead.py); the files are thrown away.
+
+    Errors are left to the edition's own build, which meets them too and says where they are."""
+    if not helping.helper_started(ahead):
+        return
+    outcome = "failed"
+    scratch = ahead.folder / "scratch"
+    try:
+        staging, work = scratch / "staging", scratch / "work"
+        for folder in (staging, work):
+            folder.mkdir(parents=True, exist_ok=True)
+        # Sent once the edition's PDF is under way: pandoc's HTML, the images and the cover are in the
+        # cache by then, and this preparation takes them from there.
+        context = _prepare(helping.guessed_job(job, ahead.formats), staging, work, lambda *_: None, resources)
+        done: list[Artifact] = []
+        for fmt, write in writers().items():
+            if fmt in ahead.formats:
+                if ahead.given_up():
+                    outcome = "stopped"
+                    return
+                ahead.note(fmt.value)
+                done += write(replace(context, done=tuple(done))).artifacts
+        outcome = "complete"
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # the edition's own build meets it too, and reports it with its place
+        outcome = "failed"
+    finally:
+        ahead.note("done", outcome)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: Resources) -> EditionContext:
