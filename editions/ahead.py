@@ -121,7 +121,7 @@ def guessed_job(job: Job, formats: tuple[Format, ...]) -> Job:
 @dataclass
 class Helpers:
     """The build process's side: sends a helper to an edition that has spent `after` seconds in its
-    PDF while a worker is idle, and clears up behind it.
+    PDF, as soon as a worker is idle, and clears up behind it.
 
     `submit(job, ahead)` runs the helper in a worker and returns its future; `idle()` says how many
     workers have nothing to do. Called from the thread that runs the build, and from timers.
@@ -131,6 +131,7 @@ class Helpers:
     idle: Callable[[], int]
     after: float = AFTER
     _timers: dict[str, threading.Timer] = field(default_factory=dict)
+    _due: dict[str, tuple[Job, Ahead]] = field(default_factory=dict)  # in their PDF long enough
     _sent: dict[str, tuple[Ahead, Future]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -145,18 +146,28 @@ class Helpers:
         return Ahead(staging_root / f"{job.basename}.ahead-{uuid.uuid4().hex[:12]}", formats)
 
     def stage(self, job: Job, ahead: Ahead | None, stage: str) -> None:
-        """`job` entered `stage`: when it is the PDF, a helper is sent after `after` seconds of it."""
+        """`job` entered `stage`: when it is the PDF, a helper is due after `after` seconds of it."""
         if ahead is None:
             return
         with self._lock:
-            timer = self._timers.pop(job.name, None)
-            if timer is not None:
-                timer.cancel()
+            self._forget(job)
             if stage == Format.PDF.value and job.name not in self._sent:
-                timer = threading.Timer(self.after, self._send, (job, ahead))
+                timer = threading.Timer(self.after, self._now_due, (job, ahead))
                 timer.daemon = True
                 self._timers[job.name] = timer
                 timer.start()
+
+    def offer(self) -> None:
+        """Send helpers to the editions due one, while workers are idle (a worker that finished its own
+        edition helps one still in its PDF)."""
+        with self._lock:
+            while self._due and self.idle() >= 1:
+                name = next(iter(self._due))
+                job, ahead = self._due.pop(name)
+                ahead.folder.mkdir(parents=True, exist_ok=True)
+                future = self.submit(job, ahead)
+                self._sent[name] = (ahead, future)
+                future.add_done_callback(lambda _, ahead=ahead: _helper_over(ahead))
 
     def finished(self, job: Job, ahead: Ahead | None) -> int | None:
         """`job`'s build is over: no helper is sent any more, a running one gives up at its next step.
@@ -164,10 +175,9 @@ class Helpers:
         if ahead is None:
             return None
         with self._lock:
-            timer = self._timers.pop(job.name, None)
+            timer = self._forget(job)
         if timer is not None:
-            timer.cancel()
-            timer.join()  # a helper being sent right now is sent: the lines below see it
+            timer.join()  # a timer firing right now finds the edition forgotten, and sends nothing
         pid = ahead.helper_pid()
         ahead.stop()
         sent = self._sent.get(job.name)
@@ -176,19 +186,31 @@ class Helpers:
             shutil.rmtree(ahead.folder, ignore_errors=True)
         return pid
 
+    def close(self) -> None:
+        """The build is over or given up: no helper is sent any more."""
+        with self._lock:
+            for name in list(self._timers):
+                self._timers.pop(name).cancel()
+            self._due.clear()
+
     def running(self) -> int:
         """How many helpers are still at work."""
         return sum(not future.done() for _, future in self._sent.values())
 
-    def _send(self, job: Job, ahead: Ahead) -> None:
+    def _forget(self, job: Job) -> threading.Timer | None:
+        """No helper is due to `job` any more (it left its PDF); the timer cancelled, if any."""
+        self._due.pop(job.name, None)
+        timer = self._timers.pop(job.name, None)
+        if timer is not None:
+            timer.cancel()
+        return timer
+
+    def _now_due(self, job: Job, ahead: Ahead) -> None:
         with self._lock:
-            if job.name in self._sent or job.name not in self._timers or self.idle() < 1:
+            if self._timers.pop(job.name, None) is None:  # forgotten meanwhile
                 return
-            self._timers.pop(job.name)
-            ahead.folder.mkdir(parents=True, exist_ok=True)
-            future = self.submit(job, ahead)
-            self._sent[job.name] = (ahead, future)
-        future.add_done_callback(lambda _: _helper_over(ahead))
+            self._due[job.name] = (job, ahead)
+        self.offer()
 
 
 def _helper_over(ahead: Ahead) -> None:

@@ -88,7 +88,9 @@ class Workers:
                 unfinished.discard(future)
                 job = submitted[future]
                 yield self._helped(self._result(future, job), helpers.finished(job, aheads[job.name]))
+            helpers.offer()  # a worker that finished its edition, or a helper its work, is idle
             if pending and abandon is not None and abandon.is_set():
+                helpers.close()
                 self._stop_pool(kill=True)
                 return
         self._end_helpers(helpers)
@@ -121,6 +123,7 @@ class Workers:
     def _end_helpers(self, helpers: Helpers) -> None:
         """Every edition is built: a helper still at work (it was sent to a build that went on alone) is
         of no use. Stopped at once, unless the pool is kept (`serve`): it then stops at its next step."""
+        helpers.close()
         if helpers.running() and not self.always:
             self._stop_pool(kill=True)
 
