@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import re
 import shutil
@@ -43,11 +44,13 @@ def build_edition(
     """Stage every requested format of `job`; errors are returned, never raised, so others go on.
 
     `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
-    `ahead` is where a helper in another worker may work ahead on the screen formats (editions/ahead.py).
+    `ahead`: where a helper forked when the PDF is laid out works ahead on the screen formats on a
+    second core (editions/ahead.py); none, this process builds every format alone.
     """
     started = time.perf_counter()
     staging = staging_root / job.basename
     work = staging_root / f"{job.basename}.work"
+    helper: helping.Helper | None = None
     try:
         for folder in (staging, work):
             shutil.rmtree(folder, ignore_errors=True)
@@ -62,8 +65,10 @@ def build_edition(
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
-                if ahead is not None and fmt in ahead.formats:
-                    _meet(ahead, fmt, laid_out=Format.PDF not in reused)
+                if fmt is Format.PDF and ahead is not None:
+                    helper = helping.fork_helper(ahead, functools.partial(work_ahead, context, ahead))
+                if helper is not None and fmt in ahead.formats:
+                    _meet(helper, fmt, laid_out=Format.PDF not in reused)
                 context = replace(context, done=tuple(artifacts))
                 written = write(context)
                 artifacts += written.artifacts
@@ -73,6 +78,7 @@ def build_edition(
                 # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
                     context = replace(context, page_map=written.page_map)
+        helped = helper.end() if helper is not None else None
         if not job.site.internal:
             report(job.name, "audit")
             audit_edition(job, context.document, staging, artifacts)
@@ -83,7 +89,7 @@ def build_edition(
             staging_dir=staging,
             seconds=time.perf_counter() - started,
             reused=tuple(reused),
-            pids=(os.getpid(),),
+            pids=(os.getpid(), helped) if helped is not None else (os.getpid(),),
         )
     except EditionsError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -112,36 +118,30 @@ def build_edition(
         shutil.rmtree(staging, ignore_errors=True)
         return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
     finally:
+        if helper is not None:  # a failed edition: a helper still at work is of no use
+            helper.end()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _meet(ahead: Ahead, fmt: Format, laid_out: bool) -> None:
-    """Before writing screen format `fmt`: use what a helper makes ahead, or go on alone.
+def _meet(helper: helping.Helper, fmt: Format, laid_out: bool) -> None:
+    """Before writing screen format `fmt`: use what the helper makes ahead, or go on alone.
 
     A PDF taken from the layout cache says the build is warm: its subsets are in the cache already, and
-    a helper would only slow it down."""
+    the helper would only slow it down."""
     if laid_out:
-        ahead.meet(fmt)
+        helper.meet(fmt)
     else:
-        ahead.stop()
+        helper.ahead.stop()
 
 
-def work_ahead(job: Job, ahead: Ahead, resources: Resources) -> None:
-    """In an idle worker: build `job`'s screen formats into a scratch folder while its own worker lays
-    out the PDF, for the cache entries they leave (editions/ahead.py); the files are thrown away.
-
-    Errors are left to the edition's own build, which meets them too and says where they are."""
-    if not helping.helper_started(ahead):
-        return
+def work_ahead(context: EditionContext, ahead: Ahead) -> None:
+    """In the helper forked by the edition's process: build its screen formats into a scratch folder,
+    for the cache entries they leave (editions/ahead.py); the files are thrown away. Errors are left
+    to the edition, which meets them too and says where they are."""
+    job = helping.guessed_job(context.job, ahead.formats)
+    context = replace(context, job=job, staging=ahead.folder / "scratch", done=())
     outcome = "failed"
-    scratch = ahead.folder / "scratch"
     try:
-        staging, work = scratch / "staging", scratch / "work"
-        for folder in (staging, work):
-            folder.mkdir(parents=True, exist_ok=True)
-        # Sent once the edition's PDF is under way: pandoc's HTML, the images and the cover are in the
-        # cache by then, and this preparation takes them from there.
-        context = _prepare(helping.guessed_job(job, ahead.formats), staging, work, lambda *_: None, resources)
         done: list[Artifact] = []
         for fmt, write in writers().items():
             if fmt in ahead.formats:
@@ -151,13 +151,8 @@ def work_ahead(job: Job, ahead: Ahead, resources: Resources) -> None:
                 ahead.note(fmt.value)
                 done += write(replace(context, done=tuple(done))).artifacts
         outcome = "complete"
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except BaseException:  # the edition's own build meets it too, and reports it with its place
-        outcome = "failed"
     finally:
         ahead.note("done", outcome)
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: Resources) -> EditionContext:

@@ -12,14 +12,14 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from editions.ahead import AFTER, Ahead, Helpers
+from editions.ahead import AFTER, Ahead, meeting_point
 from editions.model import EditionResult, Job
 from editions.resources import Resources
 
@@ -37,9 +37,9 @@ class Workers:
     Keeping the pool saves every later build (each save in `serve`) the start of its processes: a second
     or so each to import WeasyPrint and the rest, and another to read the fonts.
 
-    A worker with no edition of its own helps one whose PDF is being laid out (editions/ahead.py): with
-    one edition and two workers, the screen formats' font subsets are made on the second core. `ahead_after`
-    is how long a PDF is laid out before help is sent (a PDF from the layout cache needs none).
+    When a build has fewer editions than workers, the cores left idle help: an edition forks a helper
+    that makes its web and EPUB font subsets while its PDF is laid out (editions/ahead.py), after
+    `ahead_after` seconds of layout (a PDF from the layout cache needs no help).
     """
 
     def __init__(self, count: int, always: bool = False, ahead_after: float = AFTER) -> None:
@@ -62,75 +62,33 @@ class Workers:
         if not jobs:  # every edition current: nothing to start, nothing to load
             return
         if self._pool is None and (self.count <= 1 or (len(jobs) <= 1 and not self.always)):
-            yield from self._run_here(jobs, staging, progress, abandon)
+            from editions.edition import build_edition  # see _build
+
+            for job in jobs:
+                if abandon is not None and abandon.is_set():
+                    return
+                ahead = self._ahead(job, staging, self.count - 1)
+                yield build_edition(job, staging, progress.stage, self.resources, ahead)
             return
         pool, events = self._started()
-        unfinished = set()
-        helpers = Helpers(
-            lambda job, ahead: pool.submit(_work_ahead, job, ahead),
-            lambda: self.count - len(unfinished) - helpers.running(),
-            self.ahead_after,
-        )
-        named = {job.name: job for job in jobs}
-        aheads = {job.name: helpers.handle(job, staging) for job in jobs}
-
-        def seen(name: str, stage: str) -> None:
-            if name in named:
-                helpers.stage(named[name], aheads[name], stage)
-
-        submitted = {pool.submit(_build, job, staging, aheads[job.name]): job for job in jobs}
-        unfinished = set(submitted)
+        idle = self.count - len(jobs)  # one helper for each of the first editions, while cores are left
+        submitted = {
+            pool.submit(_build, job, staging, self._ahead(job, staging, idle - number)): job
+            for number, job in enumerate(jobs)
+        }
         pending = set(submitted)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            self._drain(events, progress, seen)
+            self._drain(events, progress)
             for future in done:
-                unfinished.discard(future)
-                job = submitted[future]
-                yield self._helped(self._result(future, job), helpers.finished(job, aheads[job.name]))
-            helpers.offer()  # a worker that finished its edition, or a helper its work, is idle
+                yield self._result(future, submitted[future])
             if pending and abandon is not None and abandon.is_set():
-                helpers.close()
                 self._stop_pool(kill=True)
                 return
-        self._end_helpers(helpers)
 
-    def _run_here(
-        self, jobs: list[Job], staging: Path, progress: Progress, abandon: threading.Event | None
-    ) -> Iterator[EditionResult]:
-        """Build `jobs` one after the other in this process; with a second worker allowed, a helper in a
-        worker process works ahead on each edition's screen formats while its PDF is laid out."""
-        from editions.edition import build_edition  # see _build
-
-        helpers = Helpers(
-            lambda job, ahead: self._started()[0].submit(_work_ahead, job, ahead),
-            lambda: self.count - 1 - helpers.running(),  # this process is the first worker
-            self.ahead_after,
-        )
-        for job in jobs:
-            if abandon is not None and abandon.is_set():
-                break
-            ahead = helpers.handle(job, staging) if self.count > 1 else None
-
-            def report(name: str, stage: str, job: Job = job, ahead: Ahead | None = ahead) -> None:
-                helpers.stage(job, ahead, stage)
-                progress.stage(name, stage)
-
-            result = build_edition(job, staging, report, self.resources, ahead)
-            yield self._helped(result, helpers.finished(job, ahead))
-        self._end_helpers(helpers)
-
-    def _end_helpers(self, helpers: Helpers) -> None:
-        """Every edition is built: a helper still at work (it was sent to a build that went on alone) is
-        of no use. Stopped at once, unless the pool is kept (`serve`): it then stops at its next step."""
-        helpers.close()
-        if helpers.running() and not self.always:
-            self._stop_pool(kill=True)
-
-    @staticmethod
-    def _helped(result: EditionResult, helper: int | None) -> EditionResult:
-        """The result, with the helper's process among those that built it."""
-        return replace(result, pids=(*result.pids, helper)) if helper is not None else result
+    def _ahead(self, job: Job, staging: Path, idle: int) -> Ahead | None:
+        """Where `job` meets its helper, when a core is left idle for one (editions/ahead.py)."""
+        return meeting_point(job, staging, self.ahead_after) if idle > 0 else None
 
     @property
     def pids(self) -> frozenset[int]:
@@ -183,17 +141,12 @@ class Workers:
         except Exception:
             return EditionResult(job, bug=traceback.format_exc())
 
-    def _drain(
-        self, events: multiprocessing.Queue, progress: Progress, seen: Callable[[str, str], None]
-    ) -> None:
-        """Show the stages the workers entered, and tell `seen` of each."""
+    def _drain(self, events: multiprocessing.Queue, progress: Progress) -> None:
         while True:
             try:
-                name, stage = events.get_nowait()
+                progress.stage(*events.get_nowait())
             except queue.Empty:
                 return
-            seen(name, stage)
-            progress.stage(name, stage)
 
 
 @dataclass(frozen=True)
@@ -231,14 +184,6 @@ def _build(job: Job, staging: Path, ahead: Ahead | None = None) -> EditionResult
     from editions.edition import build_edition
 
     return build_edition(job, staging, _report, _worker.resources, ahead)
-
-
-def _work_ahead(job: Job, ahead: Ahead) -> None:
-    """Work ahead on an edition another worker builds (editions/ahead.py)."""
-    assert _worker is not None, "called outside a worker process"
-    from editions.edition import work_ahead
-
-    work_ahead(job, ahead, _worker.resources)
 
 
 def _report(name: str, stage: str) -> None:
