@@ -47,7 +47,9 @@ class Workers:
         self.always = always  # a pool even for one edition: serve, whose builds may be given up
         self.ahead_after = ahead_after
         self.resources = Resources()  # for the editions built in this process
-        self._context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
+        # No forked copies of the parent's state in long-lived workers. (An edition's helper is forked,
+        # but lives for one edition and leaves with os._exit: editions/ahead.py.)
+        self._context = multiprocessing.get_context("spawn")
         self._events: multiprocessing.Queue | None = None
         self._pool: ProcessPoolExecutor | None = None
 
