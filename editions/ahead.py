@@ -159,12 +159,16 @@ class Helper:
 
 def fork_helper(ahead: Ahead, work: Callable[[], None]) -> Helper | None:
     """Fork a helper that runs `work` after `ahead.after` seconds, unless the edition went on alone
-    meanwhile; None where processes cannot fork. The helper never returns from here."""
-    shutil.rmtree(ahead.folder, ignore_errors=True)  # a helper's leftovers from a build that died
-    ahead.folder.mkdir(parents=True)
+    meanwhile; None where no process can be forked (the edition then builds alone, as with one
+    worker). The helper never returns from here."""
     if not hasattr(os, "fork"):
         return None
-    pid = os.fork()
+    try:
+        shutil.rmtree(ahead.folder, ignore_errors=True)  # a helper's leftovers from a build that died
+        ahead.folder.mkdir(parents=True)
+        pid = os.fork()
+    except OSError:  # too many processes, too little memory: help is a speed-up, never a requirement
+        return None
     if pid:
         return Helper(pid, ahead)
     status = 0
