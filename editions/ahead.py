@@ -163,6 +163,7 @@ def fork_helper(ahead: Ahead, work: Callable[[], None]) -> Helper | None:
     worker). The helper never returns from here."""
     if not hasattr(os, "fork"):
         return None
+    parent = os.getpid()
     try:
         shutil.rmtree(ahead.folder, ignore_errors=True)  # a helper's leftovers from a build that died
         ahead.folder.mkdir(parents=True)
@@ -176,6 +177,8 @@ def fork_helper(ahead: Ahead, work: Callable[[], None]) -> Helper | None:
         # Dies with the edition's process, however it dies (kill -9, a closed terminal).
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the edition's process died before the line above took effect
+            return
         waited = 0.0
         while waited < ahead.after and not ahead.given_up():
             time.sleep(_POLL)
