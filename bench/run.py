@@ -2,6 +2,8 @@
 
     python3 bench/run.py [--quick] [--repeat N] [--rows G1,G3]
 
+Rows J2 are one edition on two cores (issue 11, item 3): `--jobs 2` against `--jobs 1` for one edition.
+
 Row S1 is the preview's loop (bench/serve_times.py): from saving a chapter in `editions serve` to the
 reloaded web page, against `editions build --format html` of the same edition.
 
@@ -33,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-GROUPS = ("G1", "G2", "G3", "G4", "G5", "G6", "S1")
+GROUPS = ("G1", "G2", "G3", "G4", "G5", "G6", "J2", "S1")
 _BUILT = re.compile(r"✓ (\S+): built ([a-z, ]+) in ([\d.]+) s(?: \(([a-z, ]+) laid out before)?")
 
 
@@ -335,6 +337,34 @@ def measure_g5_g6(bench: Bench, rows: dict[str, Row], memory: dict[str, list[flo
     shutil.rmtree(saved)
 
 
+def measure_j2(bench: Bench, rows: dict[str, Row]) -> None:
+    """J2: one 80-page edition in three formats, --jobs 1 against --jobs 2, cold and warm: with a second
+    worker, a helper makes the screen formats' font subsets while the PDF is laid out."""
+    edition = ["--edition", "synthetic-1/en"]
+
+    def once(jobs: int, cache: Path | None) -> float:
+        output = bench.folder(f"j2-{jobs}")
+        seconds = bench.build(edition, jobs, output, cache).seconds
+        shutil.rmtree(output)
+        return seconds
+
+    pairs = alternate(bench.repeat, lambda: once(1, bench.cold_cache()), lambda: once(2, bench.cold_cache()))
+    rows["J2"].ratios = [one / two for one, two in pairs]
+    rows["J2"].note = _jobs_note(pairs)
+    if not bench.cache_dir:
+        rows["J2w"].unmeasurable = "`editions build` has no --cache-dir (issue 11, item 2)"
+        return
+    cache = bench.folder("cache")
+    once(1, cache)  # fills the cache; not timed
+    pairs = alternate(bench.repeat, lambda: once(1, cache), lambda: once(2, cache))
+    rows["J2w"].ratios = [one / two for one, two in pairs]
+    rows["J2w"].note = _jobs_note(pairs)
+
+
+def _jobs_note(pairs: list[tuple]) -> str:
+    return _seconds("--jobs 1", [p[0] for p in pairs]) + "; " + _seconds("--jobs 2", [p[1] for p in pairs])
+
+
 def measure_s1(bench: Bench, rows: dict[str, Row]) -> None:
     """S1: a chapter saved in a running preview, to the reloaded page, against the HTML build command."""
     saves = serve_times.time_saves(bench.corpus, bench.folder("serve"), bench.repeat)
@@ -373,6 +403,8 @@ def make_rows(pages: tuple[int, int]) -> dict[str, Row]:
         "G5": Row("G5", f"PDF of the {long}-page edition, --jobs 2 / weasyprint", "≤ 1.0×", "low", 1.0),
         "G6": Row("G6", f"peak RSS per worker at {long} pages / weasyprint", "≤ 1.0×", "low", 1.0),
         "G6b": Row("G6", "PDF bytes / weasyprint's, same page", "≤ 1.0×", "low", 1.0),
+        "J2": Row("J2", f"one {short}-page edition, 3 formats, cold: --jobs 1 / --jobs 2", "> 1×", "high", 1),
+        "J2w": Row("J2", "the same, warm cache: --jobs 1 / --jobs 2", "≥ 0.95×", "high", 0.95),
         "S1": Row("S1", "serve: save a chapter → reloaded page / its HTML build", "≤ 1.0×", "low", 1.0),
     }
 
@@ -422,6 +454,7 @@ def main() -> None:
             ({"G2", "G3"}, lambda: measure_g2_g3(bench, rows, wanted)),
             ({"G4"}, lambda: measure_g4(bench, rows, memory)),
             ({"G5", "G6"}, lambda: measure_g5_g6(bench, rows, memory)),
+            ({"J2"}, lambda: measure_j2(bench, rows)),
             ({"S1"}, lambda: measure_s1(bench, rows)),
         )
         for groups, measure_rows in measures:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import errno
+import functools
+import os
 import re
 import shutil
 import subprocess
@@ -12,11 +14,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+from editions import ahead as helping
+from editions.ahead import Ahead
 from editions.cache import Cache
 from editions.convert import markdown
 from editions.convert.document import CaptionLabels, build_document
 from editions.errors import EditionsError, ErrorGroup, flatten, locate
-from editions.model import Artifact, Confidential, Document, EditionResult, Job, Listing
+from editions.model import Artifact, Confidential, Document, EditionResult, Format, Job, Listing
 from editions.prepare import cover
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
@@ -31,15 +35,22 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 
 
 def build_edition(
-    job: Job, staging_root: Path, report: Reporter, resources: Resources | None = None
+    job: Job,
+    staging_root: Path,
+    report: Reporter,
+    resources: Resources | None = None,
+    ahead: Ahead | None = None,
 ) -> EditionResult:
     """Stage every requested format of `job`; errors are returned, never raised, so others go on.
 
     `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
+    `ahead`: where a helper forked when the PDF is laid out works ahead on the screen formats on a
+    second core (editions/ahead.py); none, this process builds every format alone.
     """
     started = time.perf_counter()
     staging = staging_root / job.basename
     work = staging_root / f"{job.basename}.work"
+    helper: helping.Helper | None = None
     try:
         for folder in (staging, work):
             shutil.rmtree(folder, ignore_errors=True)
@@ -54,6 +65,10 @@ def build_edition(
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
+                if fmt is Format.PDF and ahead is not None:
+                    helper = helping.fork_helper(ahead, functools.partial(work_ahead, context, ahead))
+                if helper is not None and fmt in ahead.formats:
+                    _meet(helper, fmt, laid_out=Format.PDF not in reused)
                 context = replace(context, done=tuple(artifacts))
                 written = write(context)
                 artifacts += written.artifacts
@@ -63,6 +78,7 @@ def build_edition(
                 # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
                     context = replace(context, page_map=written.page_map)
+        helped = helper.end() if helper is not None else None
         if not job.site.internal:
             report(job.name, "audit")
             audit_edition(job, context.document, staging, artifacts)
@@ -73,6 +89,7 @@ def build_edition(
             staging_dir=staging,
             seconds=time.perf_counter() - started,
             reused=tuple(reused),
+            pids=(os.getpid(), helped) if helped is not None else (os.getpid(),),
         )
     except EditionsError as error:
         shutil.rmtree(staging, ignore_errors=True)
@@ -101,7 +118,41 @@ def build_edition(
         shutil.rmtree(staging, ignore_errors=True)
         return EditionResult(job, bug=traceback.format_exc(), seconds=time.perf_counter() - started)
     finally:
+        if helper is not None:  # a failed edition: a helper still at work is of no use
+            helper.end()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _meet(helper: helping.Helper, fmt: Format, laid_out: bool) -> None:
+    """Before writing screen format `fmt`: use what the helper makes ahead, or go on alone.
+
+    A PDF taken from the layout cache says the build is warm: its subsets are in the cache already, and
+    the helper would only slow it down."""
+    if laid_out:
+        helper.meet(fmt)
+    else:
+        helper.ahead.stop()
+
+
+def work_ahead(context: EditionContext, ahead: Ahead) -> None:
+    """In the helper forked by the edition's process: build its screen formats into a scratch folder,
+    for the cache entries they leave (editions/ahead.py); the files are thrown away. Errors are left
+    to the edition, which meets them too and says where they are."""
+    job = helping.guessed_job(context.job, ahead.formats)
+    context = replace(context, job=job, staging=ahead.folder / "scratch", done=())
+    outcome = "failed"
+    try:
+        done: list[Artifact] = []
+        for fmt, write in writers().items():
+            if fmt in ahead.formats:
+                if ahead.given_up():
+                    outcome = "stopped"
+                    return
+                ahead.note(fmt.value)
+                done += write(replace(context, done=tuple(done))).artifacts
+        outcome = "complete"
+    finally:
+        ahead.note("done", outcome)
 
 
 def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: Resources) -> EditionContext:

@@ -382,6 +382,9 @@ class EditionResult:
     bug: str = ""  # a traceback: not the author's fault
     # Formats whose page did not change since an earlier build: laid out then, taken from the cache.
     reused: tuple[Format, ...] = ()
+    # The processes that built it: its worker's, and a helper's that made its screen formats' costly
+    # parts beside the PDF (editions/ahead.py).
+    pids: tuple[int, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from editions.ahead import AFTER, Ahead, meeting_point
 from editions.model import EditionResult, Job
 from editions.resources import Resources
 
@@ -35,13 +36,20 @@ class Workers:
 
     Keeping the pool saves every later build (each save in `serve`) the start of its processes: a second
     or so each to import WeasyPrint and the rest, and another to read the fonts.
+
+    When a build has fewer editions than workers, the cores left idle help: an edition forks a helper
+    that makes its web and EPUB font subsets while its PDF is laid out (editions/ahead.py), after
+    `ahead_after` seconds of layout (a PDF from the layout cache needs no help).
     """
 
-    def __init__(self, count: int, always: bool = False) -> None:
+    def __init__(self, count: int, always: bool = False, ahead_after: float = AFTER) -> None:
         self.count = max(1, count)
         self.always = always  # a pool even for one edition: serve, whose builds may be given up
+        self.ahead_after = ahead_after
         self.resources = Resources()  # for the editions built in this process
-        self._context = multiprocessing.get_context("spawn")  # no forked copies of the parent's state
+        # No forked copies of the parent's state in long-lived workers. (An edition's helper is forked,
+        # but lives for one edition and leaves with os._exit: editions/ahead.py.)
+        self._context = multiprocessing.get_context("spawn")
         self._events: multiprocessing.Queue | None = None
         self._pool: ProcessPoolExecutor | None = None
 
@@ -61,10 +69,15 @@ class Workers:
             for job in jobs:
                 if abandon is not None and abandon.is_set():
                     return
-                yield build_edition(job, staging, progress.stage, self.resources)
+                ahead = self._ahead(job, staging, self.count - 1)
+                yield build_edition(job, staging, progress.stage, self.resources, ahead)
             return
         pool, events = self._started()
-        submitted = {pool.submit(_build, job, staging): job for job in jobs}
+        idle = self.count - len(jobs)  # one helper for each of the first editions, while cores are left
+        submitted = {
+            pool.submit(_build, job, staging, self._ahead(job, staging, idle - number)): job
+            for number, job in enumerate(jobs)
+        }
         pending = set(submitted)
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -74,6 +87,10 @@ class Workers:
             if pending and abandon is not None and abandon.is_set():
                 self._stop_pool(kill=True)
                 return
+
+    def _ahead(self, job: Job, staging: Path, idle: int) -> Ahead | None:
+        """Where `job` meets its helper, when a core is left idle for one (editions/ahead.py)."""
+        return meeting_point(job, staging, self.ahead_after) if idle > 0 else None
 
     @property
     def pids(self) -> frozenset[int]:
@@ -161,14 +178,14 @@ def _start_worker(events: multiprocessing.Queue, parent: int) -> None:
         os._exit(1)
 
 
-def _build(job: Job, staging: Path) -> EditionResult:
+def _build(job: Job, staging: Path, ahead: Ahead | None = None) -> EditionResult:
     """Build one edition in a worker, with the resources this worker already loaded."""
     assert _worker is not None, "called outside a worker process"
     # Imported when an edition is built, not with this module: a build with nothing to build (every
     # edition current) never loads the writers and WeasyPrint, more than half of its time.
     from editions.edition import build_edition
 
-    return build_edition(job, staging, _report, _worker.resources)
+    return build_edition(job, staging, _report, _worker.resources, ahead)
 
 
 def _report(name: str, stage: str) -> None:

@@ -110,7 +110,8 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=os.cpu_count() or 1,
         metavar="N",
-        help="editions built at once (default: all cores)",
+        help="cores to use: editions built at once, an idle core helping an edition while its PDF is "
+        "laid out (default: all cores)",
     )
     common.add_argument(
         "--output", type=Path, default=None, metavar="DIR", help="where to write editions (default: output/)"

@@ -1,0 +1,192 @@
+"""Work ahead for an edition on a second core, while its own process lays out the PDF.
+
+An edition's formats depend on each other in a chain: the EPUB's page-list needs the PDF's page map,
+and the web edition's download buttons give the sizes of the PDFs and of the EPUB. Built beside the
+PDF, either would come out different from a one-worker build. What is costly in them does not depend
+on the chain, though: the font subsets, nine tenths of their time when cold. So when the edition's
+PDF is about to be laid out, its process forks a helper, which builds the screen formats into a
+scratch folder from a guess at what they will link to, and throws the files away: what it leaves is
+the cache's entries (editions/cache.py: content-addressed, so a result made by another process is the
+very result this one would make). The edition then writes the EPUB and the web edition in the usual
+order, and finds their subsets made. Every output is the one a one-worker build writes: only the time
+changes. A guess that misses (a web page whose download sizes show other letters) costs a subset made
+twice, never a wrong byte.
+
+A fork, not a worker of the pool: the helper starts with the edition as its process prepared it
+(pandoc's document, the images, the cover, the fonts loaded), where a spawned process would spend
+longer importing and preparing than the subsets take. It only writes files, never returns into the
+caller, and leaves with os._exit, so nothing of the parent's (locks, open files, atexit) runs twice.
+
+The two processes meet in a folder beside the edition's staging one, through marker files: the helper
+notes how far it got, the edition notes when it needs no more help.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from editions.model import Artifact, Format, Job
+
+# The formats a helper makes, in the order the writers run them.
+SCREEN = (Format.EPUB, Format.HTML)
+# Seconds a helper waits before it begins: a PDF taken from the layout cache (a warm build, most
+# rebuilds) is written in a fraction of a second, and its edition then goes on alone.
+AFTER = 0.5
+# A guess at each PDF's size when none was published before: the letters of its unit ("1.5 MB")
+# are on the web edition's page, and each letter changes the page's font subsets.
+_GUESSED_PDF_SIZE = 1_500_000
+_POLL = 0.05
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """Where an edition and its helper meet: a folder only they use, the screen formats the helper
+    makes, and how long it waits before it begins. Marker files say how far the helper got (`started`
+    holds its pid, then one file per format it began, then `done` with how it ended); `stop` says the
+    edition needs no more help."""
+
+    folder: Path
+    formats: tuple[Format, ...]
+    after: float = AFTER
+
+    # The helper's side.
+
+    def given_up(self) -> bool:
+        """Whether the edition needs no more help (or its folder is gone with its build)."""
+        return not self.folder.is_dir() or (self.folder / "stop").exists()
+
+    def note(self, marker: str, text: str = "") -> None:
+        """Leave marker file `marker`; a folder removed meanwhile takes nothing (the build is over)."""
+        with contextlib.suppress(OSError):
+            (self.folder / marker).write_text(text, encoding="utf-8")
+
+    # The edition's side.
+
+    def stop(self) -> None:
+        """Tell the helper to give up at its next step: the edition goes on alone."""
+        self.note("stop")
+
+    def helper_pid(self) -> int | None:
+        """The helper's process id, when it made every format it was sent for."""
+        with contextlib.suppress(OSError, ValueError):
+            if (self.folder / "done").read_text(encoding="utf-8") == "complete":
+                return int((self.folder / "started").read_text(encoding="utf-8"))
+        return None
+
+
+def _names(markers: tuple[Format | str, ...]) -> tuple[str, ...]:
+    return tuple(getattr(marker, "value", marker) for marker in markers)
+
+
+def screen_formats(job: Job) -> tuple[Format, ...]:
+    """What a helper can make ahead for `job`: its screen formats, when it has a PDF to build beside
+    them and a cache to leave the results in (without one, nothing made elsewhere is of use here)."""
+    if Format.PDF not in job.formats or job.site.cache_dir is None:
+        return ()
+    return tuple(fmt for fmt in SCREEN if fmt in job.formats)
+
+
+def meeting_point(job: Job, staging_root: Path, after: float = AFTER) -> Ahead | None:
+    """Where `job` would meet a helper, or None when no helper could do anything for it."""
+    formats = screen_formats(job)
+    return Ahead(staging_root / f"{job.basename}.ahead", formats, after) if formats else None
+
+
+def guessed_job(job: Job, formats: tuple[Format, ...]) -> Job:
+    """The job the helper builds: `formats` only, and PDFs to link to as the web edition will link to
+    them. The sizes published before are the best guess of the new ones (same units, same letters)."""
+    published = list(job.published)
+    paths = {artifact.path for artifact in published}
+    pdf = job.file(Format.PDF)
+    for path, variant in ((pdf, "screen"), (pdf.removesuffix(".pdf") + "-print.pdf", "print")):
+        if path not in paths:
+            published.append(
+                Artifact(path, "application/pdf", job.name, Format.PDF.value, _GUESSED_PDF_SIZE, "", variant)
+            )
+    return replace(job, formats=formats, published=tuple(published))
+
+
+@dataclass(frozen=True)
+class Helper:
+    """A helper process forked by the edition's process, and where they meet."""
+
+    pid: int
+    ahead: Ahead
+
+    def alive(self) -> bool:
+        """Whether the helper is still running (a dead one is reaped here)."""
+        with contextlib.suppress(ChildProcessError):
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        return False
+
+    def meet(self, fmt: Format) -> None:
+        """Before the edition writes `fmt`: wait for the helper if it is making `fmt` now (its results
+        are about to be in the cache, and making them here too would do the work twice); go on alone,
+        and tell it to stop, if it has not begun `fmt` (it would finish later than this process).
+
+        Never endless: the helper notes `done` however its work ends, and a helper that died is not
+        waited for."""
+        folder, formats = self.ahead.folder, self.ahead.formats
+        later = _names((*formats[formats.index(fmt) + 1 :], "done"))
+        if not (folder / fmt.value).exists():
+            if not any((folder / marker).exists() for marker in later):
+                self.ahead.stop()
+            return
+        while self.alive() and not any((folder / marker).exists() for marker in later):
+            time.sleep(_POLL)
+
+    def end(self) -> int | None:
+        """The edition is built, or failed: stop the helper if it still runs (what it would make now is
+        of no use), reap it, remove the meeting folder. Its pid if it made everything it was sent for."""
+        pid = self.ahead.helper_pid()
+        self.ahead.stop()
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            if self.alive():
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+        shutil.rmtree(self.ahead.folder, ignore_errors=True)
+        return pid
+
+
+def fork_helper(ahead: Ahead, work: Callable[[], None]) -> Helper | None:
+    """Fork a helper that runs `work` after `ahead.after` seconds, unless the edition went on alone
+    meanwhile; None where no process can be forked (the edition then builds alone, as with one
+    worker). The helper never returns from here."""
+    if not hasattr(os, "fork"):
+        return None
+    parent = os.getpid()
+    try:
+        shutil.rmtree(ahead.folder, ignore_errors=True)  # a helper's leftovers from a build that died
+        ahead.folder.mkdir(parents=True)
+        pid = os.fork()
+    except OSError:  # too many processes, too little memory: help is a speed-up, never a requirement
+        return None
+    if pid:
+        return Helper(pid, ahead)
+    status = 0
+    try:
+        # Dies with the edition's process, however it dies (kill -9, a closed terminal).
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the edition's process died before the line above took effect
+            return
+        waited = 0.0
+        while waited < ahead.after and not ahead.given_up():
+            time.sleep(_POLL)
+            waited += _POLL
+        if not ahead.given_up():
+            ahead.note("started", str(os.getpid()))
+            work()
+    except BaseException:  # the edition meets the same error, and reports it with its place
+        status = 1
+    finally:
+        os._exit(status)  # never back into the caller's stack, its locks and its atexit
