@@ -11,6 +11,7 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
 from conftest import run
 from test_publish import _snapshot
 
@@ -23,6 +24,7 @@ from editions.sources.config import load_site
 from editions.workers import Workers
 
 
+@pytest.mark.validators
 def test_two_cores_one_edition_is_byte_identical_to_one_worker(sample: Path, tmp_path: Path) -> None:
     # The reference: one process, as `--jobs 1` has always built (the suite's cache cannot change a byte).
     reference = tmp_path / "one-worker"
