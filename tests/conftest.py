@@ -124,11 +124,28 @@ WHOLE_BUILDS = frozenset(
 )
 
 
+# The files that take longest (kill -9s in a loop, builds made cold on purpose, the corpus), handed to
+# pytest-xdist's workers first: started last, one of them would keep a worker busy after the other is
+# done. The rest follow in their usual order.
+LONG_FIRST = (
+    "test_transaction.py",
+    "test_reproducible.py",
+    "test_cache.py",
+    "test_corpus.py",
+    "test_translations.py",
+    "test_two_cores.py",
+    "test_check.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that read a session build of a whole project as `validators`."""
+    """Mark the tests that read a session build of a whole project as `validators`; the longest files
+    first."""
     for item in items:
         if WHOLE_BUILDS & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.validators)
+    rank = {name: number for number, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: files stay whole
 
 
 @pytest.fixture(scope="session", autouse=True)
