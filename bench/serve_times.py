@@ -6,12 +6,16 @@ Starts `editions serve` on one edition of the synthetic corpus, as an author wou
 first build (every format). Then, `--repeat` times: inserts a paragraph into a chapter and times how long
 until the preview's version probe changes and the page it serves holds the paragraph: what a browser
 on the page sees, less the probe's own interval. Between two saves, once the preview has built the other
-formats too, it times `editions build --edition E --format html --force` with the same cache: the time
-the author would wait for that page without the preview. The ratio of the two is the row's.
+formats too, it times `editions build --edition E --format html --force` on the same saved chapter, with
+a copy of the cache as it was before the save: the time the author would wait for that page without the
+preview, making what the preview had to make (pandoc's HTML of the chapter, the subsets of letters the
+paragraph brings). With the cache the preview has just filled, the command would find its work done.
+The ratio of the two is the row's.
 """
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -94,6 +98,7 @@ def time_saves(corpus: Path, scratch: Path, repeat: int, jobs: int = 2) -> list[
             marker = f"Paragraph {number} saved for the benchmark of the preview."
             before = preview.get(VERSION)
             finished = preview.builds()
+            as_before = shutil.copytree(cache, scratch / f"cache-before-{number}")
             chapter.write_text(_with_paragraph(original, marker), encoding="utf-8")
             started = time.perf_counter()
             while preview.get(VERSION) == before or marker not in preview.get(f"/{EDITION}/"):
@@ -102,7 +107,8 @@ def time_saves(corpus: Path, scratch: Path, repeat: int, jobs: int = 2) -> list[
                 time.sleep(0.02)
             reloaded = time.perf_counter() - started
             preview.wait_for_builds(finished + 2)  # quiet again: the other formats are built too
-            saves.append(Save(reloaded, _html_build(corpus, scratch / f"html-{number}", cache)))
+            saves.append(Save(reloaded, _html_build(corpus, scratch / f"html-{number}", as_before)))
+            shutil.rmtree(as_before)
     finally:
         preview.stop()
         chapter.write_text(original, encoding="utf-8")
