@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import shutil
 import threading
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from editions.model import EditionResult, Job, Project, Site
 from editions.plan import Selection, check_selection, plan_editions
 from editions.plan.fingerprint import fingerprint_editions
 from editions.publish.manifest import Manifest, is_current, read_manifest
-from editions.publish.publication import publish
+from editions.publish.publication import get_ready, publish
 from editions.publish.transaction import publishing_lock, recover, sidecar
 from editions.sources.discover import discover_reports
 from editions.workers import Workers
@@ -72,7 +73,9 @@ def build(
         staging = sidecar(site.output_dir, "staging")
         shutil.rmtree(staging, ignore_errors=True)
         progress.start(jobs)
-        for result in pool.run(jobs, staging, progress, abandon):
+        languages = {job.translation.language for job in jobs}
+        ready = functools.partial(get_ready, site, languages, pool.resources)
+        for result in pool.run(jobs, staging, progress, abandon, meanwhile=ready):
             outcome.results.append(result)
             progress.finish(result)
         secrets = tuple(c for report in project.reports for c in report.confidential)

@@ -12,7 +12,7 @@ import queue
 import signal
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -54,12 +54,18 @@ class Workers:
         self._pool: ProcessPoolExecutor | None = None
 
     def run(
-        self, jobs: list[Job], staging: Path, progress: Progress, abandon: threading.Event | None = None
+        self,
+        jobs: list[Job],
+        staging: Path,
+        progress: Progress,
+        abandon: threading.Event | None = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> Iterator[EditionResult]:
         """Results as editions finish; with several workers, each edition builds in a worker process.
 
         Once `abandon` is set, the editions not finished yet are given up, without a result: their
         workers are stopped (and started anew by the next build), an edition built here is let finish.
+        `meanwhile` runs in this process once the workers have their editions, while it would only wait.
         """
         if not jobs:  # every edition current: nothing to start, nothing to load
             return
@@ -79,6 +85,8 @@ class Workers:
             for number, job in enumerate(jobs)
         }
         pending = set(submitted)
+        if meanwhile is not None:
+            meanwhile()
         while pending:
             done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             self._drain(events, progress)

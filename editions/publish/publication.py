@@ -7,8 +7,10 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from editions import i18n
+from editions.cache import Cache
 from editions.errors import ErrorGroup
-from editions.model import Confidential, EditionResult, Site
+from editions.model import Confidential, EditionResult, Language, Site
 from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
 from editions.publish.transaction import Change, commit
@@ -39,6 +41,17 @@ def publish(
         shutil.rmtree(staging, ignore_errors=True)
         return previous
     return publish_manifest(site, previous, manifest, sources, staging, confidential, resources)
+
+
+def get_ready(site: Site, languages: Iterable[Language], resources: Resources) -> None:
+    """Load what publishing the site will need (the pages' code, the fonts, each language's catalog and
+    templates) into `resources`: run while worker processes build the editions, it takes no time from
+    the build, where loaded at the end it came after the last edition."""
+    from editions.publish.site import render_site  # noqa: F401 (loaded now, not after the editions)
+
+    resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
+    for language in {i18n.parse_language(site.language), *languages}:
+        resources.environment(site.templates_dir, site.locales_dir, language)
 
 
 def publish_manifest(
