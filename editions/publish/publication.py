@@ -47,9 +47,11 @@ def get_ready(site: Site, languages: Iterable[Language], resources: Resources) -
     """Load what publishing the site will need (the pages' code, the fonts, each language's catalog and
     templates) into `resources`: run while worker processes build the editions, it takes no time from
     the build, where loaded at the end it came after the last edition."""
+    # The fonts first: what the faces draw, read here into the cache, is then there for the workers
+    # that have not read it yet (a cold cache).
+    resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
     from editions.publish.site import render_site  # noqa: F401 (loaded now, not after the editions)
 
-    resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
     for language in {i18n.parse_language(site.language), *languages}:
         resources.environment(site.templates_dir, site.locales_dir, language)
 
