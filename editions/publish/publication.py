@@ -3,13 +3,14 @@ checksums, and one transaction that moves all of it into output/."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 from editions import i18n
 from editions.cache import Cache
-from editions.errors import ErrorGroup
+from editions.errors import EditionsError, ErrorGroup
 from editions.model import Confidential, EditionResult, Language, Site
 from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
@@ -47,13 +48,16 @@ def get_ready(site: Site, languages: Iterable[Language], resources: Resources) -
     """Load what publishing the site will need (the pages' code, the fonts, each language's catalog and
     templates) into `resources`: run while worker processes build the editions, it takes no time from
     the build, where loaded at the end it came after the last edition."""
-    # The fonts first: what the faces draw, read here into the cache, is then there for the workers
-    # that have not read it yet (a cold cache).
-    resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
-    from editions.publish.site import render_site  # noqa: F401 (loaded now, not after the editions)
+    # A problem found here (a broken fonts.toml, a catalog that does not compile) is not reported here:
+    # each edition meets it and says where it is, and the publication after them, as without this.
+    with contextlib.suppress(EditionsError, OSError):
+        # The fonts first: what the faces draw, read here into the cache, is then there for the workers
+        # that have not read it yet (a cold cache).
+        resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
+        from editions.publish.site import render_site  # noqa: F401 (loaded now, not after the editions)
 
-    for language in {i18n.parse_language(site.language), *languages}:
-        resources.environment(site.templates_dir, site.locales_dir, language)
+        for language in {i18n.parse_language(site.language), *languages}:
+            resources.environment(site.templates_dir, site.locales_dir, language)
 
 
 def publish_manifest(
