@@ -174,7 +174,7 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: R
         job.report.bibliography is not None,
         public=not site.internal,
     )
-    fonts = replace(resources.fonts(site.templates_dir / "fonts", cache), cache=cache)
+    fonts = replace(resources.fonts(site.templates_dir / "fonts"), cache=cache)
     missing_glyphs = check_coverage(document, translation, fonts, files)
     if missing_glyphs:
         raise ErrorGroup(missing_glyphs)

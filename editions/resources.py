@@ -17,7 +17,6 @@ import jinja2
 from babel.support import Translations
 
 from editions import i18n
-from editions.cache import Cache
 from editions.i18n.catalogs import catalog_for
 from editions.model import Language
 from editions.prepare.fonts import FontSet, load_fonts
@@ -36,11 +35,10 @@ class Resources:
         self._memo: dict[tuple[object, ...], tuple[Stamp, object]] = {}
         self.loads = 0  # how many times something was actually read, for tests and the benchmark
 
-    def fonts(self, fonts_dir: Path, cache: Cache | None = None) -> FontSet:
-        """The font settings and faces of `fonts_dir` (see `prepare.fonts.load_fonts`), what each face
-        draws read from `cache` when another process read it before."""
+    def fonts(self, fonts_dir: Path) -> FontSet:
+        """The font settings and faces of `fonts_dir` (see `prepare.fonts.load_fonts`)."""
         files = [fonts_dir / "fonts.toml", *_files(fonts_dir)]
-        return self._get(("fonts", fonts_dir), stamp(files), lambda: load_fonts(fonts_dir, cache))
+        return self._get(("fonts", fonts_dir), stamp(files), lambda: load_fonts(fonts_dir))
 
     def translations(self, locales_dir: Path, language: Language) -> Translations:
         """The compiled catalog of `language` (see `i18n.load_translations`)."""

@@ -39,7 +39,6 @@ def test_cache_warm_and_repaired_builds_are_byte_identical_to_a_cold_one(
     assert set(entries) == {
         "cover",
         "cover-reads",
-        "font-characters",
         "font-subset",
         "image",
         "pandoc",

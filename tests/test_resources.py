@@ -6,9 +6,12 @@ import os
 import shutil
 from pathlib import Path
 
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont
+
 from editions import i18n
-from editions.cache import Cache
-from editions.prepare.fonts import load_fonts
+from editions.prepare.fonts import CharacterSet, load_fonts
 from editions.resources import Resources
 from editions.writers.templating import render
 
@@ -64,19 +67,51 @@ def test_resources_load_once_and_again_after_an_edit(tmp_path: Path) -> None:
     assert resources.fonts(fonts).faces == font_set.faces
 
 
-def test_resources_what_faces_draw_is_kept_for_the_next_process_as_fonttools_reads_it(tmp_path: Path) -> None:
-    """A worker reads what each face draws from the cache a process before it filled: the same characters
-    and weights as fontTools gives, and a damaged entry is read from the font again."""
-    fonts = REPO / "templates" / "fonts"
-    fresh = load_fonts(fonts)  # from fontTools, in this process
-    filled = tmp_path / "filled"
-    assert load_fonts(fonts, Cache(filled)).faces == fresh.faces
-    entries = sorted((filled / "font-characters").iterdir())
-    assert len(entries) == len({(face.path, face.index) for face in fresh.faces})
-    # Another process's cache, copied: what it holds is read, not the fonts (a different folder is
-    # another cache for this process's memory too).
-    kept = shutil.copytree(filled, tmp_path / "kept")
-    first = sorted((kept / "font-characters").iterdir())[0]
-    first.write_bytes(first.read_bytes()[:-3])  # cut short, as a crash mid-write would leave it
-    assert load_fonts(fonts, Cache(kept)).faces == fresh.faces
-    assert first.read_bytes() == entries[0].read_bytes()  # made again
+def test_what_each_face_draws_is_what_fonttools_reads_in_its_best_character_map() -> None:
+    """HarfBuzz reads the faces' characters (editions/prepare/harfbuzz.py); fontTools, a reader written
+    apart from it, finds the same characters in every face of the repository's fonts, CJK and
+    collections included, and the same weight range in the variable ones."""
+    faces = load_fonts(REPO / "templates" / "fonts").faces
+    assert len(faces) > 50
+    for face in faces:
+        with TTFont(face.path, fontNumber=face.index) as font:
+            mapped = font.getBestCmap()
+            axes = {axis.axisTag: axis for axis in font["fvar"].axes} if "fvar" in font else {}
+        assert face.characters == CharacterSet.of(mapped), face.path.name
+        assert len(face.characters) == len(mapped) > 0
+        assert "wght" not in axes  # the repository ships static faces; the test below has a variable one
+
+
+def test_a_variable_face_gets_its_weight_range_and_its_characters(tmp_path: Path) -> None:
+    """A variable font of the project's own, made here with fontTools: its `wght` axis gives the face's
+    weight range, and its character map what it draws."""
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    _variable_font(fonts / "Test-VF.ttf", "ABก")
+    (fonts / "fonts.toml").write_text(
+        '[stacks]\nbody = ["Test"]\nheading = ["Test"]\n[[face]]\nfamily = "Test"\nfile = "Test-VF.ttf"\n',
+        encoding="utf-8",
+    )
+    (face,) = load_fonts(fonts).faces
+    assert face.weight == "100 900"
+    assert set(face.characters) == {ord("A"), ord("B"), 0x0E01}
+
+
+def _variable_font(path: Path, characters: str) -> None:
+    """A minimal TrueType font with a weight axis from 100 to 900 that maps `characters` to boxes."""
+    names = [".notdef", *(f"g{ord(c):04X}" for c in characters)]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(names)
+    builder.setupCharacterMap({ord(c): name for c, name in zip(characters, names[1:], strict=True)})
+    pen = TTGlyphPen(None)
+    pen.moveTo((100, 0)), pen.lineTo((100, 700)), pen.lineTo((500, 700)), pen.lineTo((500, 0))
+    pen.closePath()
+    box = pen.glyph()
+    builder.setupGlyf({name: box for name in names})
+    builder.setupHorizontalMetrics({name: (600, 100) for name in names})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Test", "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.setupFvar([("wght", 100, 400, 900, "Weight")], [])
+    builder.save(str(path))

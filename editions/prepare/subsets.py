@@ -9,10 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import fontTools
-from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from editions.cache import Cache, file_digest
+from editions.errors import ConfigError, SourceLocation
+from editions.prepare import harfbuzz
 from editions.prepare.fonts import ROLES, CharacterSet, Face, FontSet, family_cmap
 
 
@@ -208,31 +209,33 @@ def font_face_css(files: tuple[FontFile, ...], prefix: str, display: str = "") -
 
 
 def _subset(face: Face, codepoints: set[int], flavor: str, cache: Cache) -> bytes:
-    """The face cut down to `codepoints`, from the cache when it was made before."""
-    options = subset.Options()
-    options.flavor = flavor
-    options.layout_features = ["*"]  # keep kerning, ligatures and the mark positioning Thai needs
-    # The layout closure: glyphs that substitutions (GSUB) reach from the characters kept, as shapers
-    # produce them (Arabic joining forms, Thai and Lao mark stacking, ligatures), are kept too; fontTools
-    # does this for every feature kept. Names and hinting stay as the font has them.
-    options.notdef_outline = True  # a character that slips through shows as a box, not as nothing
-    options.recalc_timestamp = False  # the original date keeps the file reproducible
-    # Everything the bytes depend on: the font, the characters, every option, fontTools' version.
+    """The face cut down to `codepoints` by HarfBuzz (harfbuzz.subset_font: every glyph a shaper reaches
+    from them, through any feature), compressed as `flavor` by fontTools; from the cache when made before."""
+    # Everything the bytes depend on: the font, the characters, how they are cut and compressed, and the
+    # versions of both libraries.
     inputs = (
         file_digest(face.path),
         str(face.index),
         ",".join(map(str, sorted(codepoints))),
-        repr(sorted(vars(options).items())),
+        f"harfbuzz {harfbuzz.version()}; every feature and script; notdef outline; {flavor}",
         fontTools.version,
     )
-    return cache.fetch("font-subset", inputs, lambda: _make_subset(face, codepoints, options))
+    return cache.fetch("font-subset", inputs, lambda: _make_subset(face, codepoints, flavor))
 
 
-def _make_subset(face: Face, codepoints: set[int], options: subset.Options) -> bytes:
-    font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcTimestamp=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=codepoints)
-    subsetter.subset(font)
+def _make_subset(face: Face, codepoints: set[int], flavor: str) -> bytes:
+    try:
+        cut = harfbuzz.subset_font(face.path, face.index, codepoints)
+    except harfbuzz.HarfBuzzError:
+        raise ConfigError(
+            f"{face.path.name} could not be cut down to the characters of this edition: the file is "
+            "damaged; put the font's original file back",
+            SourceLocation(face.path),
+        ) from None
+    # fontTools only compresses: WOFF2's glyph transform and Brotli, which HarfBuzz does not write. The
+    # font's own modification date is kept, so that the file is reproducible.
+    font = TTFont(io.BytesIO(cut), recalcTimestamp=False)
+    font.flavor = flavor
     buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
+    font.save(buffer, reorderTables=False)
     return buffer.getvalue()

@@ -9,7 +9,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from editions import i18n
-from editions.cache import Cache
 from editions.errors import EditionsError, ErrorGroup
 from editions.model import Confidential, EditionResult, Language, Site
 from editions.publish.audit import extract_texts, find_leaks
@@ -51,9 +50,7 @@ def get_ready(site: Site, languages: Iterable[Language], resources: Resources) -
     # A problem found here (a broken fonts.toml, a catalog that does not compile) is not reported here:
     # each edition meets it and says where it is, and the publication after them, as without this.
     with contextlib.suppress(EditionsError, OSError):
-        # The fonts first: what the faces draw, read here into the cache, is then there for the workers
-        # that have not read it yet (a cold cache).
-        resources.fonts(site.templates_dir / "fonts", Cache(site.cache_dir))
+        resources.fonts(site.templates_dir / "fonts")
         from editions.publish.site import render_site  # noqa: F401 (loaded now, not after the editions)
 
         for language in {i18n.parse_language(site.language), *languages}:
