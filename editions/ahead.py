@@ -24,7 +24,7 @@ notes how far it got, the edition notes when it needs no more help.
 from __future__ import annotations
 
 import contextlib
-import ctypes
+import functools
 import os
 import shutil
 import signal
@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from editions import forked
 from editions.model import Artifact, Format, Job
 
 # The formats a helper makes, in the order the writers run them.
@@ -44,7 +45,6 @@ AFTER = 0.5
 # are on the web edition's page, and each letter changes the page's font subsets.
 _GUESSED_PDF_SIZE = 1_500_000
 _POLL = 0.05
-_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass(frozen=True)
@@ -160,33 +160,23 @@ class Helper:
 def fork_helper(ahead: Ahead, work: Callable[[], None]) -> Helper | None:
     """Fork a helper that runs `work` after `ahead.after` seconds, unless the edition went on alone
     meanwhile; None where no process can be forked (the edition then builds alone, as with one
-    worker). The helper never returns from here."""
-    if not hasattr(os, "fork"):
-        return None
-    parent = os.getpid()
+    worker). The helper never returns from here (editions/forked.py)."""
     try:
         shutil.rmtree(ahead.folder, ignore_errors=True)  # a helper's leftovers from a build that died
         ahead.folder.mkdir(parents=True)
-        pid = os.fork()
-    except OSError:  # too many processes, too little memory: help is a speed-up, never a requirement
+    except OSError:  # help is a speed-up, never a requirement
         return None
-    if pid:
-        return Helper(pid, ahead)
-    status = 0
-    try:
-        # Dies with the edition's process, however it dies (kill -9, a closed terminal).
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:  # the edition's process died before the line above took effect
-            return
-        waited = 0.0
-        while waited < ahead.after and not ahead.given_up():
-            time.sleep(_POLL)
-            waited += _POLL
-        if not ahead.given_up():
-            ahead.note("started", str(os.getpid()))
-            work()
-    except BaseException:  # the edition meets the same error, and reports it with its place
-        status = 1
-    finally:
-        os._exit(status)  # never back into the caller's stack, its locks and its atexit
+    pid = forked.fork(functools.partial(_help, ahead, work))
+    return Helper(pid, ahead) if pid is not None else None
+
+
+def _help(ahead: Ahead, work: Callable[[], None]) -> None:
+    """In the helper: wait a little, in case the PDF comes from the layout cache, then work. An error is
+    left to the edition, which meets it too and reports it with its place."""
+    waited = 0.0
+    while waited < ahead.after and not ahead.given_up():
+        time.sleep(_POLL)
+        waited += _POLL
+    if not ahead.given_up():
+        ahead.note("started", str(os.getpid()))
+        work()

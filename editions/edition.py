@@ -40,12 +40,15 @@ def build_edition(
     report: Reporter,
     resources: Resources | None = None,
     ahead: Ahead | None = None,
+    cores: int = 1,
 ) -> EditionResult:
     """Stage every requested format of `job`; errors are returned, never raised, so others go on.
 
     `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
     `ahead`: where a helper forked when the PDF is laid out works ahead on the screen formats on a
-    second core (editions/ahead.py); none, this process builds every format alone.
+    second core (editions/ahead.py); none, this process builds every format alone. `cores`: how many
+    cores the edition may keep busy, its own and those the build leaves idle (images are cleaned on
+    them).
     """
     started = time.perf_counter()
     staging = staging_root / job.basename
@@ -55,7 +58,7 @@ def build_edition(
         for folder in (staging, work):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-        context = _prepare(job, staging, work, report, resources or Resources())
+        context = _prepare(job, staging, work, report, resources or Resources(), cores)
         # The cover of every edition, whatever its formats: the site's pages show it.
         artifacts = [
             context.stage(cover.NAME, context.cover_image, "cover"),
@@ -155,7 +158,9 @@ def work_ahead(context: EditionContext, ahead: Ahead) -> None:
         ahead.note("done", outcome)
 
 
-def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: Resources) -> EditionContext:
+def _prepare(
+    job: Job, staging: Path, work: Path, report: Reporter, resources: Resources, cores: int
+) -> EditionContext:
     site, translation = job.site, job.translation
     translations = resources.translations(site.locales_dir, translation.language)
     environment = resources.environment(site.templates_dir, site.locales_dir, translation.language)
@@ -178,7 +183,7 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: R
     missing_glyphs = check_coverage(document, translation, fonts, files)
     if missing_glyphs:
         raise ErrorGroup(missing_glyphs)
-    images = prepare_images(sources, job.report.root, files, work, cache)
+    images = prepare_images(sources, job.report.root, files, work, cache, cores)
     # From here on, the title and subtitle are the typeset ones (French spaces, tied short words):
     # every writer, the cover and the site's pages show them as the body would.
     typeset = replace(
@@ -206,6 +211,7 @@ def _prepare(job: Job, staging: Path, work: Path, report: Reporter, resources: R
             site.templates_dir,
             INTERNAL_MARK if site.internal else "",
         ),
+        cores=cores,
     )
 
 

@@ -75,13 +75,16 @@ class Workers:
             for job in jobs:
                 if abandon is not None and abandon.is_set():
                     return
-                ahead = self._ahead(job, staging, self.count - 1)
-                yield build_edition(job, staging, progress.stage, self.resources, ahead)
+                idle = self.count - 1
+                ahead = self._ahead(job, staging, idle)
+                yield build_edition(job, staging, progress.stage, self.resources, ahead, cores=1 + idle)
             return
         pool, events = self._started()
         idle = self.count - len(jobs)  # one helper for each of the first editions, while cores are left
         submitted = {
-            pool.submit(_build, job, staging, self._ahead(job, staging, idle - number)): job
+            pool.submit(
+                _build, job, staging, self._ahead(job, staging, idle - number), 1 + max(0, idle - number)
+            ): job
             for number, job in enumerate(jobs)
         }
         pending = set(submitted)
@@ -186,14 +189,15 @@ def _start_worker(events: multiprocessing.Queue, parent: int) -> None:
         os._exit(1)
 
 
-def _build(job: Job, staging: Path, ahead: Ahead | None = None) -> EditionResult:
-    """Build one edition in a worker, with the resources this worker already loaded."""
+def _build(job: Job, staging: Path, ahead: Ahead | None = None, cores: int = 1) -> EditionResult:
+    """Build one edition in a worker, with the resources this worker already loaded; `ahead` and `cores`
+    as `build_edition` takes them."""
     assert _worker is not None, "called outside a worker process"
     # Imported when an edition is built, not with this module: a build with nothing to build (every
     # edition current) never loads the writers and WeasyPrint, more than half of its time.
     from editions.edition import build_edition
 
-    return build_edition(job, staging, _report, _worker.resources, ahead)
+    return build_edition(job, staging, _report, _worker.resources, ahead, cores)
 
 
 def _report(name: str, stage: str) -> None:

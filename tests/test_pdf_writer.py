@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import unicodedata
 from pathlib import Path
 
 import pikepdf
+import pydyf
 import pytest
 import weasyprint
 from weasyprint import pdf as weasyprint_pdf
@@ -123,6 +125,25 @@ def test_pdf_writer_pages_compressed_as_drawn_give_the_bytes_pydyf_writes() -> N
     assert serialise_print_and_screen(_generated(pages_compressed_as_drawn())) == serialise_print_and_screen(
         _generated()
     )
+
+
+def test_pdf_writer_screen_file_finished_in_a_forked_child_is_the_one_written_here(tmp_path: Path) -> None:
+    """On an idle core the screen file is finished and serialised by a forked child, while this process
+    serialises the print file: both files are byte for byte those written one after the other, and the
+    child leaves nothing behind in the scratch folder."""
+    alone = serialise_print_and_screen(_generated(pages_compressed_as_drawn()))
+    parent, generated = os.getpid(), _generated(pages_compressed_as_drawn())
+    beside = serialise_print_and_screen(generated, tmp_path)
+    assert os.getpid() == parent  # the child never came back here
+    assert beside == alone
+    # The child cut its own copy's pages to the trim size: this process's pages still have their bleed.
+    assert all("TrimBox" in page for page in _pages(generated.pdf))
+    assert alone[0] != alone[1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def _pages(pdf: pydyf.PDF) -> list[pydyf.Dictionary]:
+    return [pdf.objects[int(number)] for number in pdf.pages["Kids"][::3]]
 
 
 def test_pdf_writer_crop_marks_leave_the_pdf_as_it_was() -> None:

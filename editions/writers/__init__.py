@@ -36,6 +36,7 @@ class EditionContext:
     cover_image: bytes = b""  # the edition's cover (JPEG), drawn once for every format and the site's pages
     done: tuple[Artifact, ...] = ()  # what the writers before this one staged
     page_map: PageMap | None = None  # the PDF's pages, when the PDF writer ran before this one
+    cores: int = 1  # how many cores the edition may keep busy: its own, and those the build leaves idle
 
     @property
     def relative_dir(self) -> Path:

@@ -141,7 +141,7 @@ def _lay_out(
     gc.collect()  # the boxes form cycles (children point at their parents)
     finish_direction(job.translation.language.direction)(generated.pdf)
     cover_title_as_written(job.translation.title)(generated.pdf)
-    printed, screen = serialise_print_and_screen(generated)
+    printed, screen = serialise_print_and_screen(generated, context.work if context.cores > 1 else None)
     return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks)}
 
 

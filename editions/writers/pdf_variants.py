@@ -11,18 +11,22 @@ second layout or a second generation: the finishers here change the generated ob
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pydyf
 from PIL import Image as PILImage
 from weasyprint import DEFAULT_OPTIONS, Document
 from weasyprint import pdf as weasyprint_pdf
 from weasyprint.document import Page
+
+from editions import forked
 
 # 150 dpi across the widest text block of an A4 page (about 170 mm): sharp on a screen, a fraction of
 # the print file's bytes for photographs.
@@ -52,13 +56,33 @@ def generate(document: Document, variant: str) -> Generated:
     return Generated(pdf, options["pdf_version"], options["pdf_identifier"], not options["uncompressed_pdf"])
 
 
-def serialise_print_and_screen(generated: Generated) -> tuple[bytes, bytes]:
-    """The print file, then the screen file, of one generated PDF (which the screen finisher changes)."""
+def serialise_print_and_screen(generated: Generated, scratch: Path | None = None) -> tuple[bytes, bytes]:
+    """The print file, then the screen file, of one generated PDF (which the screen finisher changes).
+
+    With `scratch`, a folder of the edition's, the screen file is finished and serialised in a forked
+    child (editions/forked.py) on a core the build leaves idle, while this process serialises the print
+    file: the child has its own copy of the PDF to change. The child's bytes are those this process
+    would write; a child that fails leaves the screen file to this process.
+    """
     _freeze(generated.pdf)
+    target = scratch / "screen.pdf" if scratch is not None else None
+    child = forked.fork(functools.partial(_write_screen, generated, target)) if target is not None else None
     with crop_marks(generated.pdf):
         printed = _serialise(generated)
+    if child is not None and forked.succeeded(child) and target is not None:
+        screen = target.read_bytes()
+        target.unlink()
+        return printed, screen
     finish_for_screen(generated.pdf)
     return printed, _serialise(generated)
+
+
+def _write_screen(generated: Generated, target: Path) -> None:
+    """In a forked child: the screen file, written to `target`, under another name until it is whole."""
+    finish_for_screen(generated.pdf)
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(_serialise(generated))
+    partial.replace(target)
 
 
 def _serialise(generated: Generated) -> bytes:
