@@ -18,7 +18,6 @@ from editions.cache import default_cache_dir
 from editions.cli import check as check_cli
 from editions.cli import i18n as i18n_cli
 from editions.cli.progress import make_progress
-from editions.cli.serve import Preview, serve
 from editions.errors import EditionsError, flatten
 from editions.model import Format, Site
 from editions.pipeline import BuildReport, build, plan_build
@@ -225,6 +224,10 @@ def _say(message: str) -> None:
 
 
 def _serve(options: argparse.Namespace) -> int:
+    # Imported here: its HTTP server and file watcher are of no use to the other commands, and every
+    # build would pay for loading them (a tenth of a no-op build's time).
+    from editions.cli.serve import Preview, serve
+
     site = _with_cache(load_site(options.root.resolve(), options.output, options.audience), options)
     preview = Preview(
         site,

@@ -11,6 +11,7 @@ from pathlib import Path
 import pypandoc
 
 from editions.model import Project, Site
+from editions.prepare import harfbuzz
 from editions.prepare.word_breaks import icu_version
 
 PACKAGE = Path(__file__).resolve().parent.parent  # the engine's code, every stage
@@ -103,6 +104,8 @@ def tool_versions() -> str:
     versions += [f"{name} {metadata.version(name)}" for name in _LIBRARIES]
     # ICU's word lists decide where Lao, Khmer and Myanmar lines of the PDF break.
     versions.append(f"icu {icu_version()}")
+    # HarfBuzz shapes the PDF's text and cuts every font subset, of the PDF, the EPUB and the web.
+    versions.append(f"harfbuzz {harfbuzz.version()}")
     return "; ".join(versions)
 
 

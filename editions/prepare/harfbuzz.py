@@ -8,6 +8,9 @@ subset's bytes depend on HarfBuzz's version: `version()` belongs in the key of a
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
 import functools
 from collections.abc import Iterable
 from pathlib import Path
@@ -62,19 +65,28 @@ def _library() -> tuple[cffi.FFI, object, object]:
     ffi = cffi.FFI()
     ffi.cdef(_DECLARATIONS)
     try:
-        harfbuzz = ffi.dlopen("harfbuzz")
-        subset = ffi.dlopen("harfbuzz-subset")
-    except OSError:
-        # The SONAMEs, for a system without the development links (libharfbuzz.so).
+        # Linux's names first: a bare name makes cffi ask ctypes' find_library, which runs ldconfig.
         harfbuzz = ffi.dlopen("libharfbuzz.so.0")
         subset = ffi.dlopen("libharfbuzz-subset.so.0")
+    except OSError:
+        harfbuzz = ffi.dlopen("harfbuzz")
+        subset = ffi.dlopen("harfbuzz-subset")
     return ffi, harfbuzz, subset
 
 
+@functools.cache
 def version() -> str:
-    """HarfBuzz's version, as "6.0.0"."""
-    ffi, harfbuzz, _ = _library()
-    return ffi.string(harfbuzz.hb_version_string()).decode()
+    """HarfBuzz's version, as "6.0.0".
+
+    Read through ctypes: every build's plan needs it, a no-op one too, and cffi's parsing of the
+    declarations above takes longer than the rest of the call."""
+    for name in ("libharfbuzz.so.0", ctypes.util.find_library("harfbuzz")):
+        if name:
+            with contextlib.suppress(OSError):
+                library = ctypes.CDLL(name)
+                library.hb_version_string.restype = ctypes.c_char_p
+                return library.hb_version_string().decode()
+    raise HarfBuzzError("HarfBuzz is not installed: run `python build.py`, which installs it")
 
 
 def mapped_ranges(path: Path, index: int = 0) -> list[tuple[int, int]]:

@@ -127,12 +127,18 @@ def split_sections(texts: list[tuple[Path, str]]) -> tuple[Section, ...]:
         elif current:
             bodies[current].append(Span(path, start, end))
     owner = _note_owners(calls, [h[0] for h in headings])
-    sources = dict(texts)
+    lines_of = {path: text.splitlines() for path, text in texts}  # split once, not once per span
+    notes_of: dict[str, list[Span]] = {}
+    for note in notes:
+        if note.label in owner:
+            notes_of.setdefault(owner[note.label], []).append(note.span)
     sections = [front] if front else []
     for section_id, level, title, path, line in headings:
         body = tuple(span for span in bodies[section_id] if span.end > span.start)
-        own_notes = tuple(n.span for n in notes if owner.get(n.label) == section_id)
-        text = "\n".join(span_text(sources, span) for span in (*body, *own_notes))
+        own_notes = tuple(notes_of.get(section_id, ()))
+        text = "\n".join(
+            "\n".join(lines_of[span.path][span.start - 1 : span.end - 1]) for span in (*body, *own_notes)
+        )
         sections.append(
             Section(
                 id=section_id,

@@ -13,8 +13,6 @@ never give a result the sources would not give (see `editions/cache.py`).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import functools
 import hashlib
 import json
@@ -27,6 +25,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
 from editions.cache import Cache
 from editions.plan.fingerprint import engine_digest, tool_versions
+from editions.prepare import harfbuzz
 from editions.writers.fetcher import SandboxFetcher
 
 Parts = dict[str, bytes]
@@ -104,13 +103,7 @@ def _digests_now(fetcher: SandboxFetcher, urls: list[str]) -> list[str] | None:
 @functools.cache
 def system_versions() -> str:
     """The versions of the system libraries WeasyPrint draws text with (Pango, HarfBuzz)."""
-    versions = [f"pango {pango.pango_version()}"]
-    name = ctypes.util.find_library("harfbuzz")
-    if name:
-        library = ctypes.CDLL(name)
-        library.hb_version_string.restype = ctypes.c_char_p
-        versions.append(f"harfbuzz {library.hb_version_string().decode()}")
-    return "; ".join(versions)
+    return f"pango {pango.pango_version()}; harfbuzz {harfbuzz.version()}"
 
 
 def _pack(parts: Parts) -> bytes:
