@@ -132,3 +132,18 @@ def test_web_pages_fetch_only_the_letters_of_another_script_they_show(repository
     page = (output / "index.th.html").read_text(encoding="utf-8")
     arabic = re.findall(r'url\("(fonts/NotoSansArabic-[^"]+)"\)', page)
     assert arabic and all((output / name).stat().st_size < 12_000 for name in arabic)
+
+
+def test_web_edition_and_epub_ship_the_same_font_files(repository: Path) -> None:
+    """The fonts are cut once for both screen formats (editions/writers/screen_fonts.py): every edition's
+    EPUB holds, byte for byte, the font files its web edition serves, whatever sizes the web page shows."""
+    output = repository / "output"
+    epubs = sorted(output.glob("*/*/*.epub"))
+    assert len(epubs) >= 10
+    for path in epubs:
+        with zipfile.ZipFile(path) as book:
+            packed = {
+                Path(name).name: book.read(name) for name in book.namelist() if name.startswith("EPUB/fonts/")
+            }
+        served = {font.name: font.read_bytes() for font in (path.parent / "assets" / "fonts").iterdir()}
+        assert packed and packed == served, (path.name, sorted(packed), sorted(served))

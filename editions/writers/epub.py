@@ -21,8 +21,9 @@ from editions.errors import RenderError, SourceLocation
 from editions.model import Chapter, Format, PageMap
 from editions.prepare import blocks, chapters, transform
 from editions.prepare.cover import NAME as COVER_NAME
-from editions.prepare.subsets import font_face_css, subset_fonts
+from editions.prepare.subsets import font_face_css
 from editions.writers import INTERNAL_MARK, EditionContext, Written, templating
+from editions.writers.screen_fonts import every_download, screen_fonts
 from editions.writers.shared import shared_stylesheets
 
 
@@ -136,37 +137,11 @@ def _pages(
     the text of the pages by (language, role), for the fonts."""
     job, tag = context.job, context.job.translation.language.tag
     direction = job.translation.language.direction
-    prepared = chapters.prepare(
-        context.document,
-        chapters.Recipe(
-            tag=tag,
-            sources={image.source: f"images/{image.name}" for image in context.document.images},
-            notices=context.notices(Format.EPUB),
-            notes=context.note_labels(),
-            scrollable_code=True,
-            page_breaks=context.page_map.breaks if context.page_map else (),
-            one_file_per_chapter=True,
-            xhtml=True,
-        ),
-    )
-    variables = {**context.template_context(Format.EPUB), "abstract_html": Markup(prepared.abstract_html)}
+    prepared = _prepared(context)
+    cover_html, title_html = _front_pages(context, prepared)
     book.set_cover(f"images/{COVER_NAME}", context.cover_image, create_page=False)
-    cover = _page(
-        "cover",
-        "cover.xhtml",
-        context.gettext("Cover"),
-        tag,
-        direction,
-        templating.render(context.environment, "epub/cover.xhtml", **variables),
-    )
-    title = _page(
-        "title",
-        "title.xhtml",
-        job.translation.title,
-        tag,
-        direction,
-        templating.render(context.environment, "epub/title.xhtml", **variables),
-    )
+    cover = _page("cover", "cover.xhtml", context.gettext("Cover"), tag, direction, cover_html)
+    title = _page("title", "title.xhtml", job.translation.title, tag, direction, title_html)
     files = chapters.chapter_files(context.document.chapters)
     chapter_pages = [
         _page(f"chapter-{chapter.id}", chapter.file, chapter.title, tag, direction, chapter.html)
@@ -199,10 +174,48 @@ def _pages(
             "title": context.document.chapters[0].title,
         },
     ]
+    return pages, _texts(context, prepared, cover_html, title_html)
+
+
+def page_texts(context: EditionContext) -> dict[tuple[str, str], str]:
+    """The text of the EPUB's pages by (language, role), as `write_epub` collects it for the fonts."""
+    prepared = _prepared(context)
+    return _texts(context, prepared, *_front_pages(context, prepared))
+
+
+def _prepared(context: EditionContext) -> chapters.Prepared:
+    return chapters.prepare(
+        context.document,
+        chapters.Recipe(
+            tag=context.job.translation.language.tag,
+            sources={image.source: f"images/{image.name}" for image in context.document.images},
+            notices=context.notices(Format.EPUB),
+            notes=context.note_labels(),
+            scrollable_code=True,
+            page_breaks=context.page_map.breaks if context.page_map else (),
+            one_file_per_chapter=True,
+            xhtml=True,
+        ),
+    )
+
+
+def _front_pages(context: EditionContext, prepared: chapters.Prepared) -> tuple[str, str]:
+    """The bodies of the cover page and of the title page."""
+    variables = {**context.template_context(Format.EPUB), "abstract_html": Markup(prepared.abstract_html)}
+    return tuple(
+        templating.render(context.environment, f"epub/{name}.xhtml", **variables)
+        for name in ("cover", "title")
+    )
+
+
+def _texts(
+    context: EditionContext, prepared: chapters.Prepared, cover_html: str, title_html: str
+) -> dict[tuple[str, str], str]:
     # The fonts need the text of every page: the chapters' as the stage collected it, the cover's and
     # the title page's from the pages themselves.
-    roots = (transform.parse(f"<div>{page.content}</div>") for page in (cover, title))
-    return pages, transform.merge_texts(transform.language_texts(roots, tag), prepared.chapter_texts)
+    roots = (transform.parse(f"<div>{body}</div>") for body in (cover_html, title_html))
+    tag = context.job.translation.language.tag
+    return transform.merge_texts(transform.language_texts(roots, tag), prepared.chapter_texts)
 
 
 def _page(uid: str, name: str, title: str, tag: str, direction: str, body: str) -> epub.EpubHtml:
@@ -225,8 +238,11 @@ def _add_style(
     pages: list[epub.EpubHtml],
     texts: dict[tuple[str, str], str],
 ) -> None:
-    # WOFF2: the EPUB 3.3 core media type, ~30 % smaller than WOFF.
-    fonts = subset_fonts(context.fonts, texts, "woff2", own=context.job.translation.language.tag)
+    # WOFF2: the EPUB 3.3 core media type, ~30 % smaller than WOFF. The same files as the web
+    # edition's (writers/screen_fonts.py): imported here, as the web edition's writer imports this one.
+    from editions.writers import html
+
+    fonts = screen_fonts(context, texts, html.page_texts(context, every_download(context)))
     for font in fonts:
         book.add_item(
             epub.EpubItem(

@@ -7,8 +7,9 @@ from markupsafe import Markup
 from editions.model import Artifact, Format, Language
 from editions.prepare import chapters, cover, transform
 from editions.prepare.fonts import FontSet
-from editions.prepare.subsets import FontFile, font_face_css, subset_fonts
+from editions.prepare.subsets import FontFile, font_face_css
 from editions.writers import EditionContext, Written, downloads, sharing, templating
+from editions.writers.screen_fonts import every_download, screen_fonts
 from editions.writers.shared import shared_stylesheets
 
 
@@ -19,34 +20,17 @@ def write_html(context: EditionContext) -> Written:
         for image in context.document.images
     ]
     tag = context.job.translation.language.tag
-    prepared = chapters.prepare(
-        context.document,
-        chapters.Recipe(
-            tag=tag,
-            sources={image.source: f"assets/{image.name}" for image in context.document.images},
-            notices=context.notices(Format.HTML),
-            notes=context.note_labels(),
-            shift_headings=1,
-            scrollable_code=True,
-        ),
-    )
-    variables = {
-        **context.template_context(Format.HTML),
-        "downloads": _downloads(context),
-        "languages": _languages(context),
-        "sharing": _sharing(context),
-        "cover_image": cover.THUMBNAIL,
-        "home": _home(context),
-    }
-    # The fonts need the text of the whole page: the chapters' as the stage collected it, the rest's
-    # from the page without them (the chapters are not parsed again).
-    frame = templating.render(context.environment, "web/edition.html", preload="", chapters=[], **variables)
-    texts = transform.merge_texts(
-        transform.language_texts([transform.parse_page(frame)], tag), prepared.chapter_texts
-    )
+    prepared = _prepared(context)
+    variables = _variables(context, _downloads(context))
+    texts = _texts(context, prepared, variables)
+    # The EPUB's files (writers/screen_fonts.py): the page's text as written now, and as counted when
+    # the EPUB was written (every download listed), which holds it. Imported here, as the EPUB's writer
+    # imports this one.
+    from editions.writers import epub
+
+    every = _texts(context, prepared, _variables(context, every_download(context)))
+    fonts = screen_fonts(context, epub.page_texts(context), transform.merge_texts(texts, every))
     variables["chapters"] = [Markup(chapter.html) for chapter in prepared.chapters]
-    names = {language.tag: language.name for language, _, _ in variables["languages"]}
-    fonts = subset_fonts(context.fonts, texts, "woff2", own=tag, names=names)
     preload = _preload(fonts, context.fonts, tag)
     page = templating.render(context.environment, "web/edition.html", preload=preload, **variables)
     written.append(context.stage(context.format_name(Format.HTML), page.encode("utf-8"), Format.HTML))
@@ -58,6 +42,52 @@ def write_html(context: EditionContext) -> Written:
     for name, data in shared_stylesheets(context.job.site.templates_dir).items():
         written.append(context.stage(f"assets/{name}", data, Format.HTML))
     return Written(tuple(written))
+
+
+def page_texts(context: EditionContext, downloads: list[dict[str, object]]) -> dict[tuple[str, str], str]:
+    """The text of the web page by (language, role), as `write_html` collects it for the fonts, with
+    `downloads` listed."""
+    return _texts(context, _prepared(context), _variables(context, downloads))
+
+
+def _prepared(context: EditionContext) -> chapters.Prepared:
+    tag = context.job.translation.language.tag
+    return chapters.prepare(
+        context.document,
+        chapters.Recipe(
+            tag=tag,
+            sources={image.source: f"assets/{image.name}" for image in context.document.images},
+            notices=context.notices(Format.HTML),
+            notes=context.note_labels(),
+            shift_headings=1,
+            scrollable_code=True,
+        ),
+    )
+
+
+def _variables(context: EditionContext, downloads: list[dict[str, object]]) -> dict[str, object]:
+    return {
+        **context.template_context(Format.HTML),
+        "downloads": downloads,
+        "languages": _languages(context),
+        "sharing": _sharing(context),
+        "cover_image": cover.THUMBNAIL,
+        "home": _home(context),
+    }
+
+
+def _texts(
+    context: EditionContext, prepared: chapters.Prepared, variables: dict[str, object]
+) -> dict[tuple[str, str], str]:
+    """The fonts need the text of the whole page: the chapters' as the stage collected it, the rest's
+    from the page without them (the chapters are not parsed again)."""
+    frame = templating.render(
+        context.environment, "web/edition.html", preload="", **{**variables, "chapters": []}
+    )
+    return transform.merge_texts(
+        transform.language_texts([transform.parse_page(frame)], context.job.translation.language.tag),
+        prepared.chapter_texts,
+    )
 
 
 def _preload(files: tuple[FontFile, ...], fonts: FontSet, tag: str) -> str:
