@@ -68,50 +68,67 @@ local function french_punctuation(text)
   return text
 end
 
-local function french_spaces(inlines)
-  local result = pandoc.List()
-  for i, item in ipairs(inlines) do
-    local after = inlines[i + 1]
-    local before = inlines[i - 1]
-    if item.t == "Space" and after and after.t == "Str"
-        and (after.text:match("^[;:!?]") or after.text:sub(1, #"»") == "»") then
-      result:insert(pandoc.Str(NNBSP))
-    elseif item.t == "Space" and before and before.t == "Str" and before.text:match("«$") then
-      result:insert(pandoc.Str(NNBSP))
-    elseif item.t == "Str" then
-      result:insert(pandoc.Str(french_punctuation(item.text)))
-    else
-      result:insert(item)
+-- The decisions below read each inline's kind and text once, into plain Lua tables, and the list is
+-- changed in place only where a space or a word changes: a filter that returns a new list for every
+-- run of inlines makes pandoc convert all of them back, which took half of a long report's conversion.
+
+local function french_spaces(kinds, texts)
+  -- Decided on the inlines as they were: a space before ; : ! ? or », or after «, becomes a narrow
+  -- no-break one, and each word gets the spaces of french_punctuation.
+  local new_kinds, new_texts = {}, {}
+  for i, kind in ipairs(kinds) do
+    new_kinds[i], new_texts[i] = kind, texts[i]
+    local after, before = texts[i + 1], texts[i - 1]
+    if kind == "Space" and kinds[i + 1] == "Str" and (after:match("^[;:!?]") or after:sub(1, #"»") == "»") then
+      new_kinds[i], new_texts[i] = "Str", NNBSP
+    elseif kind == "Space" and kinds[i - 1] == "Str" and before:match("«$") then
+      new_kinds[i], new_texts[i] = "Str", NNBSP
+    elseif kind == "Str" then
+      new_texts[i] = french_punctuation(texts[i])
     end
   end
-  return result
+  return new_kinds, new_texts
 end
 
-local function tie_short_words(inlines)
-  local result = pandoc.List()
-  for i, item in ipairs(inlines) do
-    local before = inlines[i - 1]
-    if item.t == "Space" and before and before.t == "Str" and short_word(before.text)
-        and inlines[i + 1] and inlines[i + 1].t == "Str" then
-      result:insert(pandoc.Str(NBSP))
-    else
-      result:insert(item)
+local function tie_short_words(kinds, texts)
+  -- Decided on the inlines as french_spaces left them: a space after a short word becomes a no-break one.
+  local new_kinds, new_texts = {}, {}
+  for i, kind in ipairs(kinds) do
+    new_kinds[i], new_texts[i] = kind, texts[i]
+    if kind == "Space" and kinds[i - 1] == "Str" and short_word(texts[i - 1]) and kinds[i + 1] == "Str" then
+      new_kinds[i], new_texts[i] = "Str", NBSP
     end
   end
-  return result
+  return new_kinds, new_texts
 end
 
 local function Inlines(inlines)
-  if lang == "fr" then
-    inlines = french_spaces(inlines)
-  end
-  inlines = tie_short_words(inlines)
+  local kinds, texts = {}, {}
   for i, item in ipairs(inlines) do
-    if item.t == "Str" and unbreakable(item.text) then
-      inlines[i] = pandoc.Span({ item }, { class = "nohyphen" })
+    kinds[i] = item.t
+    if item.t == "Str" then
+      texts[i] = item.text
     end
   end
-  return inlines
+  local original = texts
+  if lang == "fr" then
+    kinds, texts = french_spaces(kinds, texts)
+  end
+  kinds, texts = tie_short_words(kinds, texts)
+  local changed = false
+  for i, kind in ipairs(kinds) do
+    if kind == "Str" then
+      local word = texts[i] ~= original[i] and pandoc.Str(texts[i]) or nil
+      if unbreakable(texts[i]) then
+        word = pandoc.Span({ word or inlines[i] }, { class = "nohyphen" })
+      end
+      if word then
+        inlines[i], changed = word, true
+      end
+    end
+  end
+  -- Nothing changed: pandoc keeps the inlines it has, and goes on into them.
+  return changed and inlines or nil
 end
 
 local function Link(link)
