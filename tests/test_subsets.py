@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import subprocess
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 from scripts_fixtures import different_drawings
 
+from editions import i18n
 from editions.check.tools import chromium
 from editions.prepare.fonts import CharacterSet, load_fonts
 from editions.prepare.subsets import keep_closure, subset_fonts
+from editions.writers.screen_fonts import SAMPLE_SIZES
 
 
 def test_closure_keeps_what_browsers_decompose() -> None:
@@ -105,3 +108,21 @@ def test_a_language_named_in_another_script_is_a_few_letters_drawn_like_the_full
         )  # fmt: skip
         drawn.append(Image.open(png).convert("RGB"))
     assert drawn[0].getbbox() and ImageChops.difference(*drawn).getbbox() is None
+
+
+# The repository's languages and the corpus's scripts.
+LANGUAGES = (
+    "en", "fr", "es", "th", "ar", "fa", "hi", "my", "km", "lo", "ru", "he", "am", "ja", "ko", "zh-Hant",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("tag", LANGUAGES)
+def test_the_sample_sizes_write_every_character_a_file_size_may_show(tag: str) -> None:
+    """The EPUB's fonts are cut before the web page knows the sizes it shows (writers/screen_fonts.py):
+    the sample sizes must write every character that any size, from bytes to gigabytes, writes in the
+    language, or the web page would need fonts of its own."""
+    language = i18n.parse_language(tag)
+    sampled = {character for size in SAMPLE_SIZES for character in i18n.file_size(size, language)}
+    sizes = random.Random(tag).sample(range(10**10), 2000) + list(range(300)) + [10**k for k in range(11)]
+    shown = {character for size in sizes for character in i18n.file_size(size, language)}
+    assert shown <= sampled, sorted(shown - sampled)

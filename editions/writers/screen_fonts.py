@@ -24,8 +24,8 @@ Texts = Mapping[tuple[str, str], str]
 # Sizes from bytes to gigabytes whose numbers hold every digit and the plural forms languages have
 # (one, two, few, many, other): what `i18n.file_size` may write for any file.
 SAMPLE_SIZES = (
-    0, 1, 2, 3, 5, 11, 21, 102, 1_000, 1_234, 2_000, 3_456, 5_678, 11_000, 21_000, 90_000,
-    102_000, 1_000_000, 1_234_567, 2_000_000, 3_456_789, 5_678_901, 11_000_000, 21_000_000,
+    0, 1, 2, 3, 5, 8, 11, 21, 102, 1_000, 1_234, 2_000, 3_456, 5_678, 8_000, 11_000, 21_000, 90_000,
+    102_000, 1_000_000, 1_234_567, 2_000_000, 3_456_789, 5_678_901, 8_901_234, 11_000_000, 21_000_000,
     90_123_456, 102_000_000, 1_234_567_890,
 )  # fmt: skip
 
