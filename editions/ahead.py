@@ -27,7 +27,6 @@ import contextlib
 import functools
 import os
 import shutil
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -149,10 +148,8 @@ class Helper:
         of no use), reap it, remove the meeting folder. Its pid if it made everything it was sent for."""
         pid = self.ahead.helper_pid()
         self.ahead.stop()
-        with contextlib.suppress(ProcessLookupError, ChildProcessError):
-            if self.alive():
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
+        if self.alive():
+            forked.stop(self.pid)
         shutil.rmtree(self.ahead.folder, ignore_errors=True)
         return pid
 

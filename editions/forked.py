@@ -49,3 +49,10 @@ def succeeded(pid: int) -> bool:
     except ChildProcessError:
         return False
     return os.waitstatus_to_exitcode(status) == 0
+
+
+def stop(pid: int) -> None:
+    """Kill the child `pid` if it still runs, and reap it: its work is of no use any more."""
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)

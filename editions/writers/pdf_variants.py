@@ -67,8 +67,13 @@ def serialise_print_and_screen(generated: Generated, scratch: Path | None = None
     _freeze(generated.pdf)
     target = scratch / "screen.pdf" if scratch is not None else None
     child = forked.fork(functools.partial(_write_screen, generated, target)) if target is not None else None
-    with crop_marks(generated.pdf):
-        printed = _serialise(generated)
+    try:
+        with crop_marks(generated.pdf):
+            printed = _serialise(generated)
+    except BaseException:  # the edition fails (or the build is given up): the child is of no use
+        if child is not None:
+            forked.stop(child)
+        raise
     if child is not None and forked.succeeded(child) and target is not None:
         screen = target.read_bytes()
         target.unlink()
