@@ -5,12 +5,12 @@ and the web edition's download buttons give the sizes of the PDFs and of the EPU
 PDF, either would come out different from a one-worker build. What is costly in them does not depend
 on the chain, though: the font subsets, nine tenths of their time when cold. So when the edition's
 PDF is about to be laid out, its process forks a helper, which builds the screen formats into a
-scratch folder from a guess at what they will link to, and throws the files away: what it leaves is
-the cache's entries (editions/cache.py: content-addressed, so a result made by another process is the
-very result this one would make). The edition then writes the EPUB and the web edition in the usual
+scratch folder and throws the files away: what it leaves is the cache's entries (editions/cache.py:
+content-addressed, so a result made by another process is the very result this one would make). The
+subsets do not depend on the sizes the web page shows (writers/screen_fonts.py), so what the helper
+cuts is what the edition needs. The edition then writes the EPUB and the web edition in the usual
 order, and finds their subsets made. Every output is the one a one-worker build writes: only the time
-changes. A guess that misses (a web page whose download sizes show other letters) costs a subset made
-twice, never a wrong byte.
+changes.
 
 A fork, not a worker of the pool: the helper starts with the edition as its process prepared it
 (pandoc's document, the images, the cover, the fonts loaded), where a spawned process would spend
@@ -29,20 +29,17 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from editions import forked
-from editions.model import Artifact, Format, Job
+from editions.model import Format, Job
 
 # The formats a helper makes, in the order the writers run them.
 SCREEN = (Format.EPUB, Format.HTML)
 # Seconds a helper waits before it begins: a PDF taken from the layout cache (a warm build, most
 # rebuilds) is written in a fraction of a second, and its edition then goes on alone.
 AFTER = 0.5
-# A guess at each PDF's size when none was published before: the letters of its unit ("1.5 MB")
-# are on the web edition's page, and each letter changes the page's font subsets.
-_GUESSED_PDF_SIZE = 1_500_000
 _POLL = 0.05
 
 
@@ -98,20 +95,6 @@ def meeting_point(job: Job, staging_root: Path, after: float = AFTER) -> Ahead |
     """Where `job` would meet a helper, or None when no helper could do anything for it."""
     formats = screen_formats(job)
     return Ahead(staging_root / f"{job.basename}.ahead", formats, after) if formats else None
-
-
-def guessed_job(job: Job, formats: tuple[Format, ...]) -> Job:
-    """The job the helper builds: `formats` only, and PDFs to link to as the web edition will link to
-    them. The sizes published before are the best guess of the new ones (same units, same letters)."""
-    published = list(job.published)
-    paths = {artifact.path for artifact in published}
-    pdf = job.file(Format.PDF)
-    for path, variant in ((pdf, "screen"), (pdf.removesuffix(".pdf") + "-print.pdf", "print")):
-        if path not in paths:
-            published.append(
-                Artifact(path, "application/pdf", job.name, Format.PDF.value, _GUESSED_PDF_SIZE, "", variant)
-            )
-    return replace(job, formats=formats, published=tuple(published))
 
 
 @dataclass(frozen=True)

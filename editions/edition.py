@@ -82,6 +82,7 @@ def build_edition(
                 if written.page_map is not None:
                     context = replace(context, page_map=written.page_map)
         helped = helper.end() if helper is not None else None
+        helper = None  # ended: the `finally` below is for an edition that fails
         if not job.site.internal:
             report(job.name, "audit")
             audit_edition(job, context.document, staging, artifacts)
@@ -141,7 +142,7 @@ def work_ahead(context: EditionContext, ahead: Ahead) -> None:
     """In the helper forked by the edition's process: build its screen formats into a scratch folder,
     for the cache entries they leave (editions/ahead.py); the files are thrown away. Errors are left
     to the edition, which meets them too and says where they are."""
-    job = helping.guessed_job(context.job, ahead.formats)
+    job = replace(context.job, formats=ahead.formats)
     context = replace(context, job=job, staging=ahead.folder / "scratch", done=())
     outcome = "failed"
     try:

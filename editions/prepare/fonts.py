@@ -167,7 +167,7 @@ def load_fonts(fonts_dir: Path) -> FontSet:
                 f"font files listed but not present: {', '.join(missing)}", SourceLocation(settings)
             )
         return FontSet(faces=faces, stacks=stacks)
-    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:  # HarfBuzzError too
+    except (OSError, KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"cannot read the font settings: {error}", SourceLocation(settings)) from None
 
 

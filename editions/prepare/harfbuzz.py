@@ -12,7 +12,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import cffi
@@ -135,26 +135,21 @@ def subset_font(path: Path, index: int, characters: Iterable[int]) -> bytes:
         return bytes(ffi.buffer(data, length[0]))
 
 
-class _face:
-    """A HarfBuzz face of a font file, destroyed on leaving the `with`."""
-
-    def __init__(self, path: Path, index: int) -> None:
-        self.path, self.index = path, index
-
-    def __enter__(self) -> object:
-        ffi, harfbuzz, _ = _library()
-        blob = harfbuzz.hb_blob_create_from_file_or_fail(str(self.path).encode())
-        if blob == ffi.NULL:
-            raise HarfBuzzError(f"HarfBuzz could not read {self.path}")
-        self.face = harfbuzz.hb_face_create(blob, self.index)
-        harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
-        if harfbuzz.hb_face_get_glyph_count(self.face) == 0:
-            harfbuzz.hb_face_destroy(self.face)
-            raise HarfBuzzError(f"HarfBuzz found no face {self.index} with glyphs in {self.path}")
-        return self.face
-
-    def __exit__(self, *exception: object) -> None:
-        _library()[1].hb_face_destroy(self.face)
+@contextlib.contextmanager
+def _face(path: Path, index: int) -> Iterator[object]:
+    """A HarfBuzz face of face `index` of the font file at `path`, destroyed on leaving the `with`."""
+    ffi, harfbuzz, _ = _library()
+    blob = harfbuzz.hb_blob_create_from_file_or_fail(str(path).encode())
+    if blob == ffi.NULL:
+        raise HarfBuzzError(f"HarfBuzz could not read {path}")
+    face = harfbuzz.hb_face_create(blob, index)
+    harfbuzz.hb_blob_destroy(blob)  # the face holds its own reference
+    try:
+        if harfbuzz.hb_face_get_glyph_count(face) == 0:
+            raise HarfBuzzError(f"HarfBuzz found no face {index} with glyphs in {path}")
+        yield face
+    finally:
+        harfbuzz.hb_face_destroy(face)
 
 
 def _ranges(characters: Iterable[int]) -> list[tuple[int, int]]:

@@ -96,8 +96,7 @@ def render_site(
     resources = resources or Resources()
     # The site's subsets come from the same cache as the editions': a rebuild that changes no page text
     # (a new checksum is hex digits the subset already has) cuts no font again.
-    cache = Cache(site.cache_dir)
-    fonts = replace(_sans_only(resources.fonts(site.templates_dir / "fonts")), cache=cache)
+    fonts = replace(_sans_only(resources.fonts(site.templates_dir / "fonts")), cache=Cache(site.cache_dir))
     by_report: dict[str, list[Listing]] = {}
     for record in manifest.editions.values():
         by_report.setdefault(record.listing.report, []).append(record.listing)
