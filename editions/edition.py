@@ -5,9 +5,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
-import re
 import shutil
-import subprocess
 import time
 import traceback
 from collections.abc import Callable
@@ -64,7 +62,7 @@ def build_edition(
             context.stage(cover.NAME, context.cover_image, "cover"),
             context.stage(cover.THUMBNAIL, cover.thumbnail(context.cover_image), "cover"),
         ]
-        reused = []
+        reused, pages = [], []
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
@@ -77,6 +75,11 @@ def build_edition(
                 artifacts += written.artifacts
                 if written.reused:
                     reused.append(fmt)
+                pages += [
+                    (Path(a.path).name, written.pages)
+                    for a in written.artifacts
+                    if a.media_type == "application/pdf"
+                ]
                 # The PDF's page map, for the EPUB's page-list. A build without the PDF (--format epub)
                 # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
@@ -89,7 +92,7 @@ def build_edition(
         return EditionResult(
             job,
             artifacts=tuple(artifacts),
-            listing=listing(context.job, context.document, page_counts(staging, artifacts)),
+            listing=listing(context.job, context.document, tuple(sorted(pages))),
             staging_dir=staging,
             seconds=time.perf_counter() - started,
             reused=tuple(reused),
@@ -228,21 +231,6 @@ def audit_edition(job: Job, document: Document, staging: Path, artifacts: list[A
     leaks = find_leaks(texts, (*job.report.confidential, *withheld))
     if leaks:
         raise ErrorGroup([leak.error() for leak in leaks])
-
-
-def page_counts(staging: Path, artifacts: list[Artifact]) -> tuple[tuple[str, int], ...]:
-    """The number of pages of each PDF just staged, by file name, for the landing pages."""
-    counts = []
-    for artifact in artifacts:
-        if artifact.media_type == "application/pdf":
-            counts.append((Path(artifact.path).name, pdf_page_count(staging / artifact.path)))
-    return tuple(sorted(counts))
-
-
-def pdf_page_count(path: Path) -> int:
-    """How many pages poppler's pdfinfo finds in the PDF at `path` (builds need poppler already)."""
-    result = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
-    return int(re.search(r"^Pages:\s+(\d+)", result.stdout, re.MULTILINE).group(1))
 
 
 def listing(job: Job, document: Document, pages: tuple[tuple[str, int], ...] = ()) -> Listing:

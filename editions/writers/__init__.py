@@ -123,6 +123,7 @@ class Written:
     artifacts: tuple[Artifact, ...]
     page_map: PageMap | None = None  # where the PDF's pages begin in the text (the EPUB's page-list)
     reused: bool = False  # the same page as an earlier build's: its layout came from the cache
+    pages: int = 0  # how many pages each of its PDFs has, as laid out (the landing pages show it)
 
 
 Writer = Callable[[EditionContext], Written]

@@ -98,6 +98,7 @@ def write_pdf(context: EditionContext) -> Written:
         ),
         page_map=page_map,
         reused=layout.reused,
+        pages=int(parts["pages"]),
     )
 
 
@@ -135,6 +136,7 @@ def _lay_out(
             + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""),
             SourceLocation(job.translation.files[0]),
         )
+    pages = str(len(document.pages)).encode("ascii")
     # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed as
     # soon as the page streams that still point at them are serialised.
     del document
@@ -142,7 +144,7 @@ def _lay_out(
     finish_direction(job.translation.language.direction)(generated.pdf)
     cover_title_as_written(job.translation.title)(generated.pdf)
     printed, screen = serialise_print_and_screen(generated, context.work if context.cores > 1 else None)
-    return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks)}
+    return {"screen": screen, "print": printed, "page-breaks": _breaks_to_json(page_breaks), "pages": pages}
 
 
 def _page_breaks(document: Document, anchors: Mapping[str, tuple[int, int]]) -> tuple[PageBreak, ...]:
