@@ -17,6 +17,7 @@ from weasyprint.document import Page
 from editions.check.pdf import check_pdf, pdf_text
 from editions.writers import pdf_variants
 from editions.writers.pdf_access import completed_text_mappings, logical_text, tagged_structure
+from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
 from editions.writers.pdf_variants import (
     MARK_MARGIN,
     crop_marks,
@@ -122,8 +123,17 @@ def test_pdf_writer_thai_text_is_wrong_without_the_correction(tmp_path: Path) ->
 
 
 def test_pdf_writer_pages_compressed_as_drawn_give_the_bytes_pydyf_writes() -> None:
-    assert serialise_print_and_screen(_generated(pages_compressed_as_drawn())) == serialise_print_and_screen(
-        _generated()
+    plain = serialise_print_and_screen(_generated())
+    assert serialise_print_and_screen(_generated(pages_compressed_as_drawn())) == plain
+    # Compressed by a thread while the next page is drawn: the same bytes.
+    assert serialise_print_and_screen(_generated(pages_compressed_as_drawn(beside=True))) == plain
+
+
+def test_pdf_writer_paced_layout_and_generation_give_the_same_bytes() -> None:
+    """No full collections during the layout, page references formatted once: the same two files."""
+    paced = _generated(no_full_collections(), page_references_counted_once(), pages_compressed_as_drawn())
+    assert serialise_print_and_screen(paced) == serialise_print_and_screen(
+        _generated(pages_compressed_as_drawn())
     )
 
 

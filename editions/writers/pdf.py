@@ -36,6 +36,7 @@ from editions.writers.pdf_access import (
     logical_text,
     tagged_structure,
 )
+from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
 from editions.writers.pdf_variants import generate, pages_compressed_as_drawn, serialise_print_and_screen
 
 
@@ -117,12 +118,14 @@ def _lay_out(
             tagged_structure(job.translation.language.tag),
             logical_text(),
             completed_text_mappings(),
-            pages_compressed_as_drawn(),
+            pages_compressed_as_drawn(beside=context.cores > 1),
         ):
-            document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
+            with no_full_collections():
+                document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             page_breaks = _page_breaks(document, anchors)
             _drop_block_anchors(document)
-            generated = generate(document, "pdf/ua-1")
+            with page_references_counted_once():
+                generated = generate(document, "pdf/ua-1")
     except FatalURLFetchingError as refused:  # a BaseException: it must fail this edition, nothing more
         raise RenderError(
             f"the PDF renderer was refused a file ({refused}): templates and stylesheets may use only "

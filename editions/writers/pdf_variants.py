@@ -16,6 +16,7 @@ import io
 import struct
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,35 +105,63 @@ def _serialise(generated: Generated) -> bytes:
 
 
 @contextmanager
-def pages_compressed_as_drawn() -> Iterator[None]:
+def pages_compressed_as_drawn(beside: bool = False) -> Iterator[None]:
     """Compress each page's content as soon as WeasyPrint has drawn it, for the length of this one render.
 
     A drawn page is a list of small operators, several megabytes for a long book until the PDF is
     written: compressed at once, the pages no longer add up while the rest is drawn, and the peak of
     memory is lower. The bytes are those pydyf would write. `Page.paint` is wrapped, for this render
     only; renders never run concurrently within one process.
+
+    `beside`: on a core the build leaves idle, a thread compresses each page while the next is drawn
+    (zlib lets go of Python's lock); every page is compressed when the block ends.
     """
     original = Page.paint
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compress") if beside else None
+    pending: list[tuple[pydyf.Stream, Future[bytes]]] = []
 
     def paint(page: Page, stream: pydyf.Stream, *args: object, **kwargs: object) -> None:
         original(page, stream, *args, **kwargs)
-        _compress(stream)
+        data = _flat(stream)
+        if data is None:
+            return
+        if pool is None:
+            stream.stream = [_deflate(data)]
+        else:
+            stream.stream = []  # until the block ends: nothing reads a drawn page's content before
+            pending.append((stream, pool.submit(_deflate, data)))
 
     Page.paint = paint
     try:
         yield
     finally:
         Page.paint = original
+        if pool is not None:
+            for stream, compressed in pending:
+                stream.stream = [compressed.result()]
+            pool.shutdown()
 
 
 def _compress(stream: pydyf.Stream) -> None:
     """Compress `stream` now as pydyf would when writing it (zlib level 9, /Filter after its other keys)."""
-    if stream.compress and "Filter" not in stream.extra:
-        compressor = zlib.compressobj(level=9)
-        data = b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
-        stream.stream = [compressor.compress(data) + compressor.flush()]
-        stream.extra["Filter"] = "/FlateDecode"
-        stream.compress = False
+    data = _flat(stream)
+    if data is not None:
+        stream.stream = [_deflate(data)]
+
+
+def _flat(stream: pydyf.Stream) -> bytes | None:
+    """The content of `stream` as pydyf would compress it, marked compressed; None if it is not to be."""
+    if not stream.compress or "Filter" in stream.extra:
+        return None
+    stream.extra["Filter"] = "/FlateDecode"
+    stream.compress = False
+    return b"\n".join(pydyf._to_bytes(item) for item in stream.stream)
+
+
+def _deflate(data: bytes) -> bytes:
+    """`data` compressed as pydyf compresses a stream."""
+    compressor = zlib.compressobj(level=9)
+    return compressor.compress(data) + compressor.flush()
 
 
 def _freeze(pdf: pydyf.PDF) -> None:

@@ -1,0 +1,56 @@
+"""What makes WeasyPrint's long layouts cheaper (editions/writers/pdf_pace.py) changes nothing else."""
+
+from __future__ import annotations
+
+import gc
+
+import pydyf
+
+from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
+
+
+def _add_page(pdf: pydyf.PDF) -> None:
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference}))
+
+
+def test_page_references_are_pydyfs_own_even_as_pages_are_added() -> None:
+    pdf, plain = pydyf.PDF(), pydyf.PDF()
+    original = pydyf.PDF.page_references
+    with page_references_counted_once():
+        assert pydyf.PDF.page_references is not original
+        for count in range(1, 6):
+            _add_page(pdf)
+            _add_page(plain)
+            for _ in range(3):  # read again without a new page: the same references
+                assert pdf.page_references == original.fget(plain)
+            assert len(pdf.page_references) == count
+    assert pydyf.PDF.page_references is original
+    assert pdf.page_references == plain.page_references
+
+
+def _full_collections(make: int) -> int:
+    """How many full collections Python runs by itself while `make` long-lived containers are made."""
+    seen = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            seen.append(info)
+
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        kept = [[index] for index in range(make)]
+    finally:
+        gc.callbacks.remove(note)
+    assert len(kept) == make
+    return len(seen)
+
+
+def test_no_full_collections_defers_them_and_then_puts_the_collector_back() -> None:
+    thresholds = gc.get_threshold()
+    # The same work outside the block runs full collections: the test can tell.
+    assert _full_collections(400_000) > 0
+    with no_full_collections():
+        assert _full_collections(400_000) == 0
+        assert gc.get_threshold()[:2] == thresholds[:2]  # the young collections go on
+    assert gc.get_threshold() == thresholds
