@@ -119,9 +119,13 @@ def _lay_out(
             logical_text(),
             completed_text_mappings(),
             pages_compressed_as_drawn(beside=context.cores > 1),
+            no_full_collections(),
         ):
-            with no_full_collections():
-                document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
+            document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
+            # The one full collection the layout needs, at its end: the states it kept to make each page
+            # are dropped there, in cycles, and freed before the pages are drawn (the peak of memory).
+            # The drawing leaves no such garbage; the boxes are freed after it.
+            gc.collect()
             page_breaks = _page_breaks(document, anchors)
             _drop_block_anchors(document)
             with page_references_counted_once():

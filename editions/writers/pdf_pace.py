@@ -5,8 +5,9 @@ Two costs of WeasyPrint grow faster than the book, measured on a 324-page editio
 - **Full garbage collections during the layout.** As the laid-out pages pile up, Python runs a full
   collection each time the objects grow by a quarter: 11 of them, each longer than the last, 2.9 s in
   all. They find nothing: the layout keeps what it makes, and the short-lived cycles it drops die young,
-  where the young collections find them. `no_full_collections` keeps those young collections and defers
-  the full one to the end of the layout.
+  where the young collections find them. `no_full_collections` keeps those young collections and leaves
+  the full ones to the writer, which runs one where it frees something: when the layout ends (it drops
+  the states it kept to make each page, in cycles) and after the pages are drawn (the boxes).
 - **Page references formatted again for every tag.** `pydyf.PDF.page_references` formats a reference
   for every page each time it is read, and WeasyPrint reads it for each of the structure tree's
   elements and each named destination: 28,600 reads of 324 references, 9.3 million strings.
