@@ -22,9 +22,10 @@ from editions.model import Artifact, Confidential, Document, EditionResult, Form
 from editions.prepare import cover
 from editions.prepare.cover import render_cover
 from editions.prepare.coverage import check_coverage
-from editions.prepare.images import prepare_images
+from editions.prepare.images import cleaned_ahead, prepare_images
 from editions.publish.audit import extract_texts, find_leaks
 from editions.resources import Resources
+from editions.sources.text import read_source
 from editions.writers import INTERNAL_MARK, EditionContext, writers
 
 Reporter = Callable[[str, str], None]
@@ -170,11 +171,13 @@ def _prepare(
     environment = resources.environment(site.templates_dir, site.locales_dir, translation.language)
     report(job.name, "pandoc")
     cache = Cache(site.cache_dir)
-    conversion = markdown.convert(job, translations.gettext("References"), cache)
+    files = markdown.edition_files(job)
+    # pandoc keeps one core busy and this process waiting: an idle core cleans the images meanwhile.
+    with cleaned_ahead(job.report.root, (read_source(path) for path in files), cache, cores - 1):
+        conversion = markdown.convert(job, translations.gettext("References"), cache)
     labels = CaptionLabels(
         figure=translations.gettext("Figure %(number)s:"), table=translations.gettext("Table %(number)s:")
     )
-    files = markdown.edition_files(job)
     document, sources = build_document(
         conversion.html,
         files,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from PIL import Image as PILImage
 
 from editions.cache import Cache
 from editions.errors import ErrorGroup
-from editions.prepare.images import prepare_images
+from editions.prepare.images import cleaned_ahead, named_images, prepare_images
 
 
 def _figures(report: Path) -> list[str]:
@@ -55,3 +56,48 @@ def test_images_cleaned_by_two_threads_are_those_one_thread_cleans(tmp_path: Pat
     else:
         assert [source for source, _, _ in results[1]] == sources
         assert len({name for _, name, _ in results[1]}) == len(sources)
+
+
+def test_images_named_by_the_text_are_the_reports_own_files_it_spells_out(tmp_path: Path) -> None:
+    report = tmp_path / "report"
+    sources = _figures(report)
+    outside = tmp_path / "elsewhere.png"
+    PILImage.new("RGB", (40, 40)).save(outside)
+    (report / "images" / "linked.png").symlink_to(outside)
+    (report / "images" / "notes.txt").write_text("images/notes.txt")
+    text = "".join(f"![Figure]({source})\n" for source in sources[:5]) + "[^1]: see images/fig-07.png\n"
+    text += "![Linked](images/linked.png) ![Text](images/notes.txt)\n"
+    named = named_images(report, text)
+    assert [path.relative_to(report.resolve()).as_posix() for path in named] == [*sources[:5], sources[7]]
+
+
+def test_images_cleaned_ahead_are_taken_from_the_cache_byte_for_byte(tmp_path: Path) -> None:
+    """While pandoc runs, an idle core cleans the named images into the cache, a broken one quietly (it
+    is reported where it is used); `prepare_images` then finds them there, the bytes it makes alone."""
+    report = tmp_path / "report"
+    sources = _figures(report)
+    (report / sources[2]).write_bytes(b"not a picture")
+    text = "".join(f"![Figure]({source})\n" for source in sources)
+    cache = Cache(tmp_path / "cache")
+    good = [source for source in sources if source != sources[2]]
+    with cleaned_ahead(report, [text], cache, threads=2):
+        deadline = time.monotonic() + 60
+        while len(_entries(cache)) < len(good) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    assert len(_entries(cache)) == len(good)  # all but the broken one
+    # Made again without a cache, each image is the cached one, byte for byte.
+    for folder in ("cached", "alone"):
+        (tmp_path / folder).mkdir()
+    cached = prepare_images(good, report, (), tmp_path / "cached", cache, 1)
+    alone = prepare_images(good, report, (), tmp_path / "alone", Cache(None), 1)
+    assert [(i.name, i.path.read_bytes()) for i in cached] == [(i.name, i.path.read_bytes()) for i in alone]
+    # Without an idle core, or without a cache, nothing is done ahead.
+    for cores_cache, threads in ((Cache(tmp_path / "other"), 0), (Cache(None), 2)):
+        with cleaned_ahead(report, [text], cores_cache, threads):
+            pass
+    assert not (tmp_path / "other").exists()
+
+
+def _entries(cache: Cache) -> list[Path]:
+    folder = cache.root / "image"
+    return list(folder.iterdir()) if folder.is_dir() else []

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import PIL
@@ -18,6 +21,7 @@ from editions.model import Image
 # Wider images only cost readers bandwidth: 2000 px fills an A4 page at 240 dpi.
 MAX_WIDTH = 2000
 _FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg")}
+_SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
 def prepare_images(
@@ -51,6 +55,48 @@ def prepare_images(
     if errors:
         raise ErrorGroup(errors)
     return tuple(images)
+
+
+@contextmanager
+def cleaned_ahead(report_root: Path, texts: Iterable[str], cache: Cache, threads: int) -> Iterator[None]:
+    """While the block runs, clean into `cache`, on `threads` idle cores, the report's images the texts
+    name; when it ends, what has not started is given up and what has started is finished.
+
+    The block is pandoc's conversion, which keeps one core busy while this process waits: the images
+    are not known for sure before it ends, so the guess is every image file of the report whose path
+    the Markdown spells out. Only the cache gains from it. `prepare_images` then finds the cleaned
+    bytes there, and it alone decides which images the edition uses and says what is wrong with them.
+    """
+    if threads < 1 or cache.root is None:
+        yield
+        return
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="images-ahead")
+    for path in named_images(report_root, "\n".join(texts)):
+        pool.submit(_clean_quietly, path, cache)
+    try:
+        yield
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def named_images(report_root: Path, text: str) -> list[Path]:
+    """The report's own PNG and JPEG files whose path `text` spells out, relative to the report."""
+    root = report_root.resolve()
+    return [
+        path
+        for path in sorted(root.rglob("*"))
+        if path.suffix.lower() in _SUFFIXES
+        and path.relative_to(root).as_posix() in text
+        and path.resolve().is_relative_to(root)  # a link to a file elsewhere is not the report's
+        and path.is_file()
+    ]
+
+
+def _clean_quietly(path: Path, cache: Cache) -> None:
+    """Clean `path` into the cache, or leave it: an image that cannot be cleaned is reported by
+    `prepare_images`, at the line that uses it, if the edition uses it at all."""
+    with contextlib.suppress(Exception):
+        _cleaned(path, cache)
 
 
 def clean_image(path: Path) -> tuple[bytes, str]:
