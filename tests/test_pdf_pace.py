@@ -5,8 +5,14 @@ from __future__ import annotations
 import gc
 
 import pydyf
+from weasyprint.layout import LayoutContext
 
-from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
+from editions.writers.pdf_pace import (
+    _Footnotes,
+    footnotes_found_at_once,
+    no_full_collections,
+    page_references_counted_once,
+)
 
 
 def _add_page(pdf: pydyf.PDF) -> None:
@@ -54,3 +60,21 @@ def test_no_full_collections_defers_them_and_then_puts_the_collector_back() -> N
         assert _full_collections(400_000) == 0
         assert gc.get_threshold()[:2] == thresholds[:2]  # the young collections go on
     assert gc.get_threshold() == thresholds
+
+
+def test_footnotes_still_to_place_are_the_lists_own_but_for_no_footnote() -> None:
+    notes = [object(), object()]
+    kept = _Footnotes(notes)
+    assert notes[0] in kept and notes[1] in kept and object() not in kept
+    assert None not in kept
+    copy = kept.copy()
+    assert type(copy) is _Footnotes and copy == kept and copy is not kept
+    kept.remove(notes[0])
+    assert notes[0] not in kept and notes[0] in copy
+
+
+def test_footnotes_found_at_once_lasts_for_the_block_only() -> None:
+    original = LayoutContext.__init__
+    with footnotes_found_at_once():
+        assert LayoutContext.__init__ is not original
+    assert LayoutContext.__init__ is original

@@ -17,7 +17,11 @@ from weasyprint.document import Page
 from editions.check.pdf import check_pdf, pdf_text
 from editions.writers import pdf_variants
 from editions.writers.pdf_access import completed_text_mappings, logical_text, tagged_structure
-from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
+from editions.writers.pdf_pace import (
+    footnotes_found_at_once,
+    no_full_collections,
+    page_references_counted_once,
+)
 from editions.writers.pdf_variants import (
     MARK_MARGIN,
     crop_marks,
@@ -130,8 +134,14 @@ def test_pdf_writer_pages_compressed_as_drawn_give_the_bytes_pydyf_writes() -> N
 
 
 def test_pdf_writer_paced_layout_and_generation_give_the_same_bytes() -> None:
-    """No full collections during the layout, page references formatted once: the same two files."""
-    paced = _generated(no_full_collections(), page_references_counted_once(), pages_compressed_as_drawn())
+    """No full collections during the layout, page references formatted once, footnotes found at once
+    (the page has one): the same two files."""
+    paced = _generated(
+        no_full_collections(),
+        page_references_counted_once(),
+        footnotes_found_at_once(),
+        pages_compressed_as_drawn(),
+    )
     assert serialise_print_and_screen(paced) == serialise_print_and_screen(
         _generated(pages_compressed_as_drawn())
     )

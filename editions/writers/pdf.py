@@ -36,7 +36,11 @@ from editions.writers.pdf_access import (
     logical_text,
     tagged_structure,
 )
-from editions.writers.pdf_pace import no_full_collections, page_references_counted_once
+from editions.writers.pdf_pace import (
+    footnotes_found_at_once,
+    no_full_collections,
+    page_references_counted_once,
+)
 from editions.writers.pdf_variants import generate, pages_compressed_as_drawn, serialise_print_and_screen
 
 
@@ -120,6 +124,7 @@ def _lay_out(
             completed_text_mappings(),
             pages_compressed_as_drawn(beside=context.cores > 1),
             no_full_collections(),
+            footnotes_found_at_once(),
         ):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             # The one full collection the layout needs, at its end: the states it kept to make each page

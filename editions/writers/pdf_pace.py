@@ -1,6 +1,6 @@
 """WeasyPrint's layout and generation of a long book made cheaper, without changing a byte of the PDF.
 
-Two costs of WeasyPrint grow faster than the book, measured on a 324-page edition:
+Three costs of WeasyPrint grow faster than the book, measured on a 324-page edition:
 
 - **Full garbage collections during the layout.** As the laid-out pages pile up, Python runs a full
   collection each time the objects grow by a quarter: 11 of them, each longer than the last, 2.9 s in
@@ -12,6 +12,10 @@ Two costs of WeasyPrint grow faster than the book, measured on a 324-page editio
   for every page each time it is read, and WeasyPrint reads it for each of the structure tree's
   elements and each named destination: 28,600 reads of 324 references, 9.3 million strings.
   `page_references_counted_once` formats them once for as long as the pages do not change.
+- **Every box of every line compared with every footnote still to place.** To find the footnotes a
+  line calls, WeasyPrint asks, for each box of the line, whether its note (most often none) is in the
+  list of notes not yet placed: a walk of that whole list, hundreds of notes long in a report, for
+  each of the book's boxes. `footnotes_found_at_once` answers "no note" without the walk.
 
 Both change a class or the interpreter's collector for the length of one block only; renders never run
 concurrently within one process.
@@ -24,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pydyf
+from weasyprint.layout import LayoutContext
 
 _KEPT = "_editions_page_references"
 
@@ -60,3 +65,34 @@ def page_references_counted_once() -> Iterator[None]:
         yield
     finally:
         pydyf.PDF.page_references = original
+
+
+class _Footnotes(list):
+    """WeasyPrint's list of footnotes still to place, where looking up "no footnote" is immediate.
+
+    The list holds only footnote boxes, never None: `None in footnotes` is False whatever the list
+    holds, and every other lookup is the list's own. Its copies are of the same kind.
+    """
+
+    def __contains__(self, item: object) -> bool:
+        return item is not None and list.__contains__(self, item)
+
+    def copy(self) -> _Footnotes:
+        """A shallow copy, that looks up "no footnote" at once too."""
+        return _Footnotes(self)
+
+
+@contextmanager
+def footnotes_found_at_once() -> Iterator[None]:
+    """Inside the block, each layout's list of footnotes to place answers "no footnote" at once."""
+    original = LayoutContext.__init__
+
+    def init(context: LayoutContext, *args: object, **kwargs: object) -> None:
+        original(context, *args, **kwargs)
+        context.footnotes = _Footnotes(context.footnotes)
+
+    LayoutContext.__init__ = init
+    try:
+        yield
+    finally:
+        LayoutContext.__init__ = original
