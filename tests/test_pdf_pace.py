@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import gc
+import io
+import subprocess
+from pathlib import Path
 
+import pikepdf
 import pydyf
+import weasyprint
+from PIL import Image as PILImage
+from weasyprint.images import RasterImage
 from weasyprint.layout import LayoutContext
 
 from editions.writers.pdf_pace import (
@@ -12,7 +19,10 @@ from editions.writers.pdf_pace import (
     footnotes_found_at_once,
     no_full_collections,
     page_references_counted_once,
+    png_scanlines_as_stored,
+    stored_scanlines,
 )
+from editions.writers.pdf_variants import png_chunks
 
 
 def _add_page(pdf: pydyf.PDF) -> None:
@@ -78,3 +88,53 @@ def test_footnotes_found_at_once_lasts_for_the_block_only() -> None:
     with footnotes_found_at_once():
         assert LayoutContext.__init__ is not original
     assert LayoutContext.__init__ is original
+
+
+def _png(picture: PILImage.Image, **options: object) -> bytes:
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", **options)
+    return buffer.getvalue()
+
+
+def test_png_scanlines_as_stored_draw_the_same_pixels(tmp_path: Path) -> None:
+    """Figures written by other encoders (zlib level 9, Pillow's optimizer) are embedded with their own
+    scanlines, grey and RGB alike; a palette image, which WeasyPrint converts, is encoded again. The
+    PDF's pictures are the files' pixels, and qpdf finds the PDF sound."""
+    noise = PILImage.effect_noise((97, 61), 60)  # pixels no two encoders compress alike
+    pictures = {
+        "grey.png": (noise, {"optimize": True}),
+        "rgb.png": (PILImage.merge("RGB", (noise, noise.rotate(180), noise)), {"compress_level": 9}),
+        "palette.png": (noise.convert("RGB").quantize(16), {}),
+    }
+    for name, (picture, options) in pictures.items():
+        (tmp_path / name).write_bytes(_png(picture, **options))
+    stored = {
+        name: stored_scanlines(PILImage.open(io.BytesIO((tmp_path / name).read_bytes()))) for name in pictures
+    }
+    assert stored["grey.png"] and stored["rgb.png"] and stored["palette.png"] is None
+    # The stored scanlines are not what Pillow's default encoder writes: the test sees which path ran.
+    assert stored["rgb.png"] != png_chunks(_png(pictures["rgb.png"][0]), b"IDAT")
+    page = "".join(f'<img src="{name}" style="width: 40mm">' for name in pictures)
+    with png_scanlines_as_stored():
+        pdf = weasyprint.HTML(string=page, base_url=str(tmp_path) + "/").write_pdf()
+    (tmp_path / "figures.pdf").write_bytes(pdf)
+    with pikepdf.open(tmp_path / "figures.pdf") as document:
+        objects = list(document.pages[0].get_images().values())
+        images = [pikepdf.PdfImage(image).as_pil_image() for image in objects]
+        raw = {image.read_raw_bytes() for image in objects}
+    assert {stored["grey.png"], stored["rgb.png"]} <= raw  # the files' own scanlines, as they are
+    expected = [
+        picture.convert("RGB").tobytes() if name != "grey.png" else picture.tobytes()
+        for name, (picture, _) in pictures.items()
+    ]
+    assert sorted(image.tobytes() for image in images) == sorted(expected)
+    path = str(tmp_path / "figures.pdf")
+    checked = subprocess.run(["qpdf", "--check", path], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_png_scanlines_as_stored_lasts_for_the_block_only() -> None:
+    kept = RasterImage.__dict__["_get_png_data"]
+    with png_scanlines_as_stored():
+        assert RasterImage.__dict__["_get_png_data"] is not kept
+    assert RasterImage.__dict__["_get_png_data"] is kept

@@ -40,6 +40,7 @@ from editions.writers.pdf_pace import (
     footnotes_found_at_once,
     no_full_collections,
     page_references_counted_once,
+    png_scanlines_as_stored,
 )
 from editions.writers.pdf_variants import generate, pages_compressed_as_drawn, serialise_print_and_screen
 
@@ -125,6 +126,7 @@ def _lay_out(
             pages_compressed_as_drawn(beside=context.cores > 1),
             no_full_collections(),
             footnotes_found_at_once(),
+            png_scanlines_as_stored(),
         ):
             document = HTML(string=page, base_url=mount_url("templates"), url_fetcher=fetcher).render()
             # The one full collection the layout needs, at its end: the states it kept to make each page
