@@ -151,10 +151,9 @@ def _lay_out(
             SourceLocation(job.translation.files[0]),
         )
     pages = str(len(document.pages)).encode("ascii")
-    # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed as
-    # soon as the page streams that still point at them are serialised.
+    # Only the generated PDF is needed from here: without the document, the laid-out boxes are freed
+    # once the page streams that still point at them are serialised (serialise_print_and_screen).
     del document
-    gc.collect()  # the boxes form cycles (children point at their parents)
     finish_direction(job.translation.language.direction)(generated.pdf)
     cover_title_as_written(job.translation.title)(generated.pdf)
     printed, screen = serialise_print_and_screen(generated, context.work if context.cores > 1 else None)

@@ -12,6 +12,7 @@ second layout or a second generation: the finishers here change the generated ob
 from __future__ import annotations
 
 import functools
+import gc
 import io
 import struct
 import zlib
@@ -68,6 +69,10 @@ def serialise_print_and_screen(generated: Generated, scratch: Path | None = None
     _freeze(generated.pdf)
     target = scratch / "screen.pdf" if scratch is not None else None
     child = forked.fork(functools.partial(_write_screen, generated, target)) if target is not None else None
+    # The laid-out boxes, which the frozen page streams no longer hold, form cycles (children point at
+    # their parents): they are freed before the files are written, the peak of memory being behind.
+    # After the fork, so that the child works meanwhile.
+    gc.collect()
     try:
         with crop_marks(generated.pdf):
             printed = _serialise(generated)
@@ -85,6 +90,9 @@ def serialise_print_and_screen(generated: Generated, scratch: Path | None = None
 
 def _write_screen(generated: Generated, target: Path) -> None:
     """In a forked child: the screen file, written to `target`, under another name until it is whole."""
+    # The child leaves as soon as the file is written: collecting the parent's garbage here would only
+    # copy the pages it shares with the parent.
+    gc.disable()
     finish_for_screen(generated.pdf)
     partial = target.with_name(target.name + ".part")
     partial.write_bytes(_serialise(generated))
