@@ -8,7 +8,7 @@ Three costs of WeasyPrint grow faster than the book, and one is paid for every f
   all. They find nothing: the layout keeps what it makes, and the short-lived cycles it drops die young,
   where the young collections find them. `no_full_collections` keeps those young collections and leaves
   the full ones to the writer, which runs one where it frees something: when the layout ends (it drops
-  the states it kept to make each page, in cycles) and after the pages are drawn (the boxes).
+  the states it kept to make each page, in cycles) and once the drawn pages let go of the boxes.
 - **Page references formatted again for every tag.** `pydyf.PDF.page_references` formats a reference
   for every page each time it is read, and WeasyPrint reads it for each of the structure tree's
   elements and each named destination: 28,600 reads of 324 references, 9.3 million strings.
@@ -23,7 +23,7 @@ Three costs of WeasyPrint grow faster than the book, and one is paid for every f
   from the file the edition already holds: our cleaned images were written by the same encoder with the
   same settings, so even the bytes are those WeasyPrint would write.
 
-Both change a class or the interpreter's collector for the length of one block only; renders never run
+Each changes a class or the interpreter's collector for the length of one block only; renders never run
 concurrently within one process.
 """
 
