@@ -51,7 +51,8 @@ def subset_fonts(
     assigned = font_assignments(fonts, texts)
     named = font_assignments(fonts, names) if names else {}
     if own is not None:
-        every = {ord(c) for text in texts.values() for c in text if not c.isspace()} | _DRAWN_BY_STYLESHEETS
+        distinct = set().union(*map(set, texts.values()))
+        every = {ord(c) for c in distinct if not c.isspace()} | _DRAWN_BY_STYLESHEETS
         stack = fonts.stack_for(own)
         for role in ROLES:
             for family in stack.families(role):
@@ -78,7 +79,9 @@ def font_assignments(
     assigned: dict[str, set[int]] = {}
     for key, text in texts.items():
         tag, roles = key if isinstance(key, tuple) else (key, ("body", "heading"))
-        characters = {ord(character) for character in text if not character.isspace()}
+        # The distinct characters first: a set of a string is made at C speed, and an edition's text
+        # holds a few hundred of them among hundreds of thousands.
+        characters = {ord(character) for character in set(text) if not character.isspace()}
         stack = fonts.stack_for(tag)
         for role in (roles,) if isinstance(roles, str) else roles:
             remaining = set(characters)
