@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pikepdf
 import pydyf
+import pytest
 import weasyprint
 from PIL import Image as PILImage
 from weasyprint.images import RasterImage
@@ -83,11 +84,28 @@ def test_footnotes_still_to_place_are_the_lists_own_but_for_no_footnote() -> Non
     assert notes[0] not in kept and notes[0] in copy
 
 
-def test_footnotes_found_at_once_lasts_for_the_block_only() -> None:
+def test_footnotes_found_at_once_serve_the_layout_and_last_for_the_block_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A layout inside the block looks its footnotes up in the quick list (a test that fails if
+    WeasyPrint stops keeping the list it was given); outside it, WeasyPrint's own list is back."""
+    lookups = []
+
+    def counted(footnotes: _Footnotes, item: object) -> bool:
+        lookups.append(item)
+        return item is not None and list.__contains__(footnotes, item)
+
+    monkeypatch.setattr(_Footnotes, "__contains__", counted)
+    page = "<style>.n { float: footnote }</style><p>Text<span class=n>A note.</span> and more text.</p>"
     original = LayoutContext.__init__
     with footnotes_found_at_once():
         assert LayoutContext.__init__ is not original
+        weasyprint.HTML(string=page).render()
+    assert lookups and None in lookups  # "no footnote", answered by the quick list
     assert LayoutContext.__init__ is original
+    lookups.clear()
+    weasyprint.HTML(string=page).render()
+    assert lookups == []
 
 
 def _png(picture: PILImage.Image, **options: object) -> bytes:
@@ -131,6 +149,25 @@ def test_png_scanlines_as_stored_draw_the_same_pixels(tmp_path: Path) -> None:
     path = str(tmp_path / "figures.pdf")
     checked = subprocess.run(["qpdf", "--check", path], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_png_scanlines_as_stored_give_the_bytes_weasyprint_writes_for_our_cleaned_images(
+    tmp_path: Path,
+) -> None:
+    """Our cleaned images are written by Pillow's default PNG encoder, as WeasyPrint re-encodes them:
+    taken as stored, they give the very PDF WeasyPrint writes alone."""
+    noise = PILImage.effect_noise((97, 61), 60)
+    (tmp_path / "grey.png").write_bytes(_png(noise))
+    (tmp_path / "rgb.png").write_bytes(_png(PILImage.merge("RGB", (noise, noise.rotate(90), noise))))
+    page = '<img src="grey.png" style="width: 40mm"><img src="rgb.png" style="width: 40mm">'
+
+    def pdf() -> bytes:
+        html = weasyprint.HTML(string=page, base_url=str(tmp_path) + "/")
+        return html.write_pdf(pdf_identifier=b"0" * 16)
+
+    with png_scanlines_as_stored():
+        stored = pdf()
+    assert stored == pdf()
 
 
 def test_png_scanlines_as_stored_lasts_for_the_block_only() -> None:

@@ -80,7 +80,7 @@ def cleaned_ahead(report_root: Path, texts: Iterable[str], cache: Cache, threads
 
 
 def named_images(report_root: Path, text: str) -> list[Path]:
-    """The report's own PNG and JPEG files whose path `text` spells out, relative to the report."""
+    """The report's own PNG and JPEG files whose path relative to the report `text` spells out."""
     root = report_root.resolve()
     return [
         path

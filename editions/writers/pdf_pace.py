@@ -50,7 +50,7 @@ def no_full_collections() -> Iterator[None]:
     """No full (oldest-generation) garbage collection inside the block; the young ones go on."""
     thresholds = gc.get_threshold()
     # The oldest generation is collected after `threshold2` collections of the middle one: a count the
-    # block never reaches. Those it would have collected are collected at its end, once.
+    # block never reaches. What they would have freed waits for the caller's own `gc.collect()`.
     gc.set_threshold(thresholds[0], thresholds[1], 2**30)
     try:
         yield
