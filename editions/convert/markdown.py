@@ -1,4 +1,5 @@
-"""The only module that calls pandoc: one conversion per edition, Markdown → HTML with citations resolved."""
+"""The only module that calls pandoc: one conversion per edition, Markdown → HTML with citations resolved
+and the language's typography set."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pypandoc
 
 from editions.cache import Cache, file_digest
+from editions.convert import typography
 from editions.errors import ErrorGroup, SourceError, SourceLocation, locate
 from editions.i18n.citations import citation_locale
 from editions.model import Job, Report
@@ -68,7 +70,7 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             f"reference-section-title={bibliography_title}",
             # The title and subtitle are plain text: given here, they replace the front matter's, which
             # pandoc would read as Markdown (a "@handle" in a title became a citation that was not in the
-            # bibliography). typography.lua typesets them.
+            # bibliography). convert/typography.py typesets them.
             "--metadata",
             f"title={translation.title}",
             "--metadata",
@@ -90,7 +92,9 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             )
             messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
             _raise_problems(done, messages, job, origins)
-            return done.stdout
+            return typography.typeset_html(done.stdout.decode("utf-8"), translation.language.tag).encode(
+                "utf-8"
+            )
 
         # Paths enter the key by name: their bytes are in it already, and a checkout elsewhere (another
         # CI machine, a copy of the project) can use what this one made.
@@ -104,8 +108,10 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
 
 
 def _file_digests(report: Report) -> list[str]:
-    """The files pandoc reads besides the text: its filters and template, the bibliography, the style."""
+    """The files the conversion reads besides the text: pandoc's filters and template, the bibliography,
+    the style, and the typography set on pandoc's HTML."""
     files = sorted(FILTERS.iterdir()) + [path for path in (report.bibliography, report.csl) if path]
+    files.append(Path(typography.__file__))
     return [f"{path.name}:{file_digest(path)}" for path in files if path.is_file()]
 
 
