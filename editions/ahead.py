@@ -12,8 +12,12 @@ cuts is what the edition needs. The edition then writes the EPUB and the web edi
 order, and finds their subsets made. Every output is the one a one-worker build writes: only the time
 changes.
 
+Before the screen formats, even for a build of the PDF alone, the helper draws the edition's cover (a
+second layout, and its rasterisation). Only the EPUB and the site's pages use it, so an edition with a
+helper draws it after its PDF, and finds it in the cache.
+
 A fork, not a worker of the pool: the helper starts with the edition as its process prepared it
-(pandoc's document, the images, the cover, the fonts loaded), where a spawned process would spend
+(pandoc's document, the images, the fonts loaded), where a spawned process would spend
 longer importing and preparing than the subsets take. It only writes files, never returns into the
 caller, and leaves with os._exit, so nothing of the parent's (locks, open files, atexit) runs twice.
 
@@ -37,6 +41,8 @@ from editions.model import Format, Job
 
 # The formats a helper makes, in the order the writers run them.
 SCREEN = (Format.EPUB, Format.HTML)
+# The helper's first step, before the formats: the edition's cover.
+COVER = "cover"
 # Seconds a helper waits before it begins: a PDF taken from the layout cache (a warm build, most
 # rebuilds) is written in a fraction of a second, and its edition then goes on alone.
 AFTER = 0.5
@@ -46,13 +52,18 @@ _POLL = 0.05
 @dataclass(frozen=True)
 class Ahead:
     """Where an edition and its helper meet: a folder only they use, the screen formats the helper
-    makes, and how long it waits before it begins. Marker files say how far the helper got (`started`
-    holds its pid, then one file per format it began, then `done` with how it ended); `stop` says the
-    edition needs no more help."""
+    makes after the cover, and how long it waits before it begins. Marker files say how far the helper
+    got (`started` holds its pid, then one file per step it began: the cover, each format; then `done`
+    with how it ended); `stop` says the edition needs no more help."""
 
     folder: Path
     formats: tuple[Format, ...]
     after: float = AFTER
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The helper's steps, in order: the cover, then each format."""
+        return (COVER, *_names(self.formats))
 
     # The helper's side.
 
@@ -83,18 +94,14 @@ def _names(markers: tuple[Format | str, ...]) -> tuple[str, ...]:
     return tuple(getattr(marker, "value", marker) for marker in markers)
 
 
-def screen_formats(job: Job) -> tuple[Format, ...]:
-    """What a helper can make ahead for `job`: its screen formats, when it has a PDF to build beside
-    them and a cache to leave the results in (without one, nothing made elsewhere is of use here)."""
-    if Format.PDF not in job.formats or job.site.cache_dir is None:
-        return ()
-    return tuple(fmt for fmt in SCREEN if fmt in job.formats)
-
-
 def meeting_point(job: Job, staging_root: Path, after: float = AFTER) -> Ahead | None:
-    """Where `job` would meet a helper, or None when no helper could do anything for it."""
-    formats = screen_formats(job)
-    return Ahead(staging_root / f"{job.basename}.ahead", formats, after) if formats else None
+    """Where `job` would meet a helper, or None when no helper could do anything for it: a helper works
+    while the PDF is laid out, and leaves what it makes in the cache (without one, nothing made
+    elsewhere is of use here). It draws the cover, then makes the screen formats `job` has."""
+    if Format.PDF not in job.formats or job.site.cache_dir is None:
+        return None
+    formats = tuple(fmt for fmt in SCREEN if fmt in job.formats)
+    return Ahead(staging_root / f"{job.basename}.ahead", formats, after)
 
 
 @dataclass(frozen=True)
@@ -110,16 +117,17 @@ class Helper:
             return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
         return False
 
-    def meet(self, fmt: Format) -> None:
-        """Before the edition writes `fmt`: wait for the helper if it is making `fmt` now (its results
-        are about to be in the cache, and making them here too would do the work twice); go on alone,
-        and tell it to stop, if it has not begun `fmt` (it would finish later than this process).
+    def meet(self, step: Format | str) -> None:
+        """Before the edition makes `step` (the cover, or a format): wait for the helper if it is making
+        it now (its results are about to be in the cache, and making them here too would do the work
+        twice); go on alone, and tell it to stop, if it has not begun `step` (it would finish later than
+        this process).
 
         Never endless: the helper notes `done` however its work ends, and a helper that died is not
         waited for."""
-        folder, formats = self.ahead.folder, self.ahead.formats
-        later = _names((*formats[formats.index(fmt) + 1 :], "done"))
-        if not (folder / fmt.value).exists():
+        folder, steps, step = self.ahead.folder, self.ahead.steps, _names((step,))[0]
+        later = (*steps[steps.index(step) + 1 :], "done")
+        if not (folder / step).exists():
             if not any((folder / marker).exists() for marker in later):
                 self.ahead.stop()
             return

@@ -44,10 +44,10 @@ def build_edition(
     """Stage every requested format of `job`; errors are returned, never raised, so others go on.
 
     `resources` are the fonts, catalogs and templates this process already loaded (none: load them).
-    `ahead`: where a helper forked when the PDF is laid out works ahead on the screen formats on a
-    second core (editions/ahead.py); none, this process builds every format alone. `cores`: how many
-    cores the edition may keep busy, its own and those the build leaves idle (images are cleaned on
-    them).
+    `ahead`: where a helper forked when the PDF is laid out draws the cover and works ahead on the
+    screen formats on a second core (editions/ahead.py); none, this process does it all alone.
+    `cores`: how many cores the edition may keep busy, its own and those the build leaves idle (images
+    are cleaned on them).
     """
     started = time.perf_counter()
     staging = staging_root / job.basename
@@ -57,18 +57,20 @@ def build_edition(
         for folder in (staging, work):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-        context = _prepare(job, staging, work, report, resources or Resources(), cores)
-        # The cover of every edition, whatever its formats: the site's pages show it.
-        artifacts = [
-            context.stage(cover.NAME, context.cover_image, "cover"),
-            context.stage(cover.THUMBNAIL, cover.thumbnail(context.cover_image), "cover"),
-        ]
+        context, draw_cover = _prepare(job, staging, work, report, resources or Resources(), cores)
+        if ahead is None:  # no helper to draw the cover while the PDF is laid out: now
+            context = replace(context, cover_image=draw_cover())
+        artifacts: list[Artifact] = []
         reused, pages = [], []
         for fmt, write in writers().items():
             if fmt in job.formats:
                 report(job.name, fmt.value)
                 if fmt is Format.PDF and ahead is not None:
-                    helper = helping.fork_helper(ahead, functools.partial(work_ahead, context, ahead))
+                    helper = helping.fork_helper(
+                        ahead, functools.partial(work_ahead, context, ahead, draw_cover)
+                    )
+                if fmt is not Format.PDF:  # the EPUB's cover
+                    context = _with_cover(context, draw_cover, helper, laid_out=Format.PDF not in reused)
                 if helper is not None and fmt in ahead.formats:
                     _meet(helper, fmt, laid_out=Format.PDF not in reused)
                 context = replace(context, done=tuple(artifacts))
@@ -85,6 +87,13 @@ def build_edition(
                 # has none, and its EPUB no page-list: nothing reads a PDF published before.
                 if written.page_map is not None:
                     context = replace(context, page_map=written.page_map)
+        context = _with_cover(context, draw_cover, helper, laid_out=Format.PDF not in reused)
+        # The cover of every edition, whatever its formats: the site's pages show it.
+        artifacts = [
+            context.stage(cover.NAME, context.cover_image, "cover"),
+            context.stage(cover.THUMBNAIL, cover.thumbnail(context.cover_image), "cover"),
+            *artifacts,
+        ]
         helped = helper.end() if helper is not None else None
         helper = None  # ended: the `finally` below is for an edition that fails
         if not job.site.internal:
@@ -131,25 +140,42 @@ def build_edition(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _meet(helper: helping.Helper, fmt: Format, laid_out: bool) -> None:
-    """Before writing screen format `fmt`: use what the helper makes ahead, or go on alone.
+def _meet(helper: helping.Helper, step: Format | str, laid_out: bool) -> None:
+    """Before making `step` (the cover, a screen format): use what the helper makes ahead, or go on alone.
 
-    A PDF taken from the layout cache says the build is warm: its subsets are in the cache already, and
-    the helper would only slow it down."""
+    A PDF taken from the layout cache says the build is warm: its cover and subsets are in the cache
+    already, and the helper would only slow it down."""
     if laid_out:
-        helper.meet(fmt)
+        helper.meet(step)
     else:
         helper.ahead.stop()
 
 
-def work_ahead(context: EditionContext, ahead: Ahead) -> None:
-    """In the helper forked by the edition's process: build its screen formats into a scratch folder,
-    for the cache entries they leave (editions/ahead.py); the files are thrown away. Errors are left
-    to the edition, which meets them too and says where they are."""
+def _with_cover(
+    context: EditionContext, draw: Callable[[], bytes], helper: helping.Helper | None, laid_out: bool
+) -> EditionContext:
+    """`context` with the edition's cover: drawn here, or found in the cache where the helper left it
+    while the PDF was laid out."""
+    if context.cover_image:
+        return context
+    if helper is not None:
+        _meet(helper, helping.COVER, laid_out)
+    return replace(context, cover_image=draw())
+
+
+def work_ahead(context: EditionContext, ahead: Ahead, draw_cover: Callable[[], bytes]) -> None:
+    """In the helper forked by the edition's process: draw the cover, then build the screen formats
+    into a scratch folder, for the cache entries they leave (editions/ahead.py); the files are thrown
+    away. Errors are left to the edition, which meets them too and says where they are."""
     job = replace(context.job, formats=ahead.formats)
     context = replace(context, job=job, staging=ahead.folder / "scratch", done=())
     outcome = "failed"
     try:
+        if ahead.given_up():
+            outcome = "stopped"
+            return
+        ahead.note(helping.COVER)
+        context = replace(context, cover_image=draw_cover())
         done: list[Artifact] = []
         for fmt, write in writers().items():
             if fmt in ahead.formats:
@@ -165,7 +191,9 @@ def work_ahead(context: EditionContext, ahead: Ahead) -> None:
 
 def _prepare(
     job: Job, staging: Path, work: Path, report: Reporter, resources: Resources, cores: int
-) -> EditionContext:
+) -> tuple[EditionContext, Callable[[], bytes]]:
+    """Everything the writers share, and how to draw the cover (an edition with a helper has it drawn
+    while its PDF is laid out: editions/ahead.py)."""
     site, translation = job.site, job.translation
     translations = resources.translations(site.locales_dir, translation.language)
     environment = resources.environment(site.templates_dir, site.locales_dir, translation.language)
@@ -202,7 +230,7 @@ def _prepare(
     others = tuple(typeset if t is translation else t for t in job.report.translations)
     job = replace(job, report=replace(job.report, translations=others), translation=typeset)
     translation = typeset
-    return EditionContext(
+    context = EditionContext(
         job=job,
         document=replace(document, images=images),
         environment=environment,
@@ -210,16 +238,13 @@ def _prepare(
         fonts=fonts,
         staging=staging,
         work=work,
-        cover_image=render_cover(
-            environment,
-            job.report,
-            translation,
-            fonts,
-            site.templates_dir,
-            INTERNAL_MARK if site.internal else "",
-        ),
         cores=cores,
     )
+    mark = INTERNAL_MARK if site.internal else ""
+    draw_cover = functools.partial(
+        render_cover, environment, job.report, translation, fonts, site.templates_dir, mark
+    )
+    return context, draw_cover
 
 
 def audit_edition(job: Job, document: Document, staging: Path, artifacts: list[Artifact]) -> None:
