@@ -54,9 +54,9 @@ def typeset_html(html: str, language: str) -> str:
 
 def typeset(element: HtmlElement, language: str) -> None:
     """Set the typography of `language` in `element` and everything under it, in place."""
-    language = _primary(element.get("lang") or language)
-    if element.tag in _UNTOUCHED or not isinstance(element.tag, str):
+    if not isinstance(element.tag, str) or element.tag in _UNTOUCHED:  # a comment, code
         return
+    language = _primary(element.get("lang") or language)
     if element.tag == "span" and "nohyphen" in (element.get("class") or "").split():
         return  # the author's, or ours: what it holds is one unbreakable piece
     for child in list(element):
@@ -134,9 +134,8 @@ def _rewrite(
     arranged: list[HtmlElement] = list(spans[0])
     for child, after in zip(children, spans[1:], strict=True):
         arranged += [child, *after]
-    for span in arranged:
-        if span.tag == "span" and span.tail == "":
-            span.tail = None
+    for span in (span for after in spans for span in after):
+        span.tail = span.tail or None
     element[:] = arranged
 
 
