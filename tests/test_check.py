@@ -80,7 +80,7 @@ def checked(built: Path, shared_cache: Path) -> Checked:
     broken_line = _rewrite_member(
         planted / BOOK_EN, "EPUB/chapter-02.xhtml", "<h1>Findings</h1>", "<h1>Findings<p></h1>"
     )
-    alt = ' alt="Des personnes assises en\xa0cercle sous un\xa0grand arbre"'  # French ties short words
+    alt = ' alt="Des personnes assises en cercle sous un grand arbre"'  # as written: no ties in alt text
     _rewrite_member(planted / BOOK_FR, "EPUB/chapter-01.xhtml", alt, "")
     _rewrite_member(planted / BOOK_FR, "EPUB/chapter-01.xhtml", "<head>", f"<head>{NO_SCRIPTS}")
     image_line = _replace_line(
