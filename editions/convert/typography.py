@@ -12,10 +12,11 @@
 Each element's own run of text is read as pandoc wrote it: words between spaces, and the element's
 children as whatever they are (an emphasis, a link, a note). A word is tied only to a word of the same
 run, as it was in pandoc's document. A passage in another language (`lang` on any element) follows that
-language's rules. Code is left alone.
+language's rules. Code, and attributes such as an image's text alternative, are left as written.
 
 This was a pandoc Lua filter. Every list of words crossed from pandoc to Lua and back, which took a third
-of a long report's conversion; on the HTML it takes a tenth of a second.
+of a long report's conversion (about 2 s for 324 pages); on the HTML it takes 0.14 s in English, 0.27 s
+in French. It runs before the conversion is cached, so a warm build does not pay it.
 """
 
 from __future__ import annotations
