@@ -11,16 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
-
-import jinja2
-from babel.support import Translations
+from typing import TYPE_CHECKING, TypeVar
 
 from editions import i18n
 from editions.i18n.catalogs import catalog_for
 from editions.model import Language
-from editions.prepare.fonts import FontSet, load_fonts
-from editions.writers.templating import make_environment
+
+# The loaders are imported when something is first loaded: a build with nothing to build makes a
+# `Resources` and never uses it, and importing the fonts' and templates' code took a tenth of its time.
+if TYPE_CHECKING:
+    import jinja2
+    from babel.support import Translations
+
+    from editions.prepare.fonts import FontSet
 
 _T = TypeVar("_T")
 Stamp = tuple[tuple[str, int, int], ...]
@@ -37,6 +40,8 @@ class Resources:
 
     def fonts(self, fonts_dir: Path) -> FontSet:
         """The font settings and faces of `fonts_dir` (see `prepare.fonts.load_fonts`)."""
+        from editions.prepare.fonts import load_fonts
+
         files = [fonts_dir / "fonts.toml", *_files(fonts_dir)]
         return self._get(("fonts", fonts_dir), stamp(files), lambda: load_fonts(fonts_dir))
 
@@ -50,6 +55,8 @@ class Resources:
 
     def environment(self, templates_dir: Path, locales_dir: Path, language: Language) -> jinja2.Environment:
         """The template environment of `language`, speaking its catalog (see `make_environment`)."""
+        from editions.writers.templating import make_environment
+
         return self._get(
             ("environment", templates_dir, locales_dir, language),
             self._catalog_stamp(locales_dir, language),

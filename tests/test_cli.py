@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -57,6 +59,12 @@ def test_cli_unchanged_editions_are_not_rebuilt(sample: Path) -> None:
     assert again.code == 0
     assert "editions built" not in again.output and "2 editions already up to date" in again.output
     assert page.stat().st_mtime_ns == first
+    # In a process of its own, as a user runs it: a build with nothing to build loads none of the code
+    # that makes or publishes editions (its time is the goal's: 2 % of a full build).
+    loaded = _modules_after(["build", "--root", str(sample), "--format", "html"])
+    assert "editions.edition" not in loaded and "editions.resources" in loaded
+    heavy = {"weasyprint", "jinja2", "fontTools", "ebooklib", "PIL", "editions.prepare.fonts"}
+    assert not heavy & loaded, heavy & loaded
     source = sample / "reports" / "sample" / "en.md"
     source.write_text(source.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     changed = run(sample, "--format", "html", "--format", "pdf")
@@ -64,6 +72,16 @@ def test_cli_unchanged_editions_are_not_rebuilt(sample: Path) -> None:
     assert "✓ sample/fr: built html, pdf" in changed.output  # its PDF was never built
     forced = run(sample, "--format", "html", "--force")
     assert "2 of 2 editions built" in forced.output
+
+
+def _modules_after(argv: list[str]) -> set[str]:
+    """The modules a fresh Python process has loaded after running `editions` with `argv`."""
+    script = (
+        "import sys; from editions.cli.main import main; code = main(sys.argv[1:]); "
+        "print(' '.join(sorted(sys.modules))); sys.exit(code)"
+    )
+    done = subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True, check=True)
+    return set(done.stdout.splitlines()[-1].split())
 
 
 class _Terminal(io.StringIO):

@@ -11,7 +11,6 @@ from pathlib import Path
 
 from editions.cache import Cache, default_cache_dir
 from editions.model import Confidential
-from editions.publish.audit import audit_outputs
 from editions.sources.config import load_site
 from editions.sources.discover import discover_reports
 
@@ -45,6 +44,7 @@ def add_command(
 def _check(options: argparse.Namespace) -> int:
     # Imported here: the validators' harness is loaded by `check` only, not by every build's start.
     from editions.check import check_site, site_files
+    from editions.publish.audit import audit_outputs
 
     folder = options.folder or load_site(options.root).output_dir
     started = time.perf_counter()

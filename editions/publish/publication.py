@@ -11,7 +11,6 @@ from pathlib import Path
 from editions import i18n
 from editions.errors import EditionsError, ErrorGroup
 from editions.model import Confidential, EditionResult, Language, Site
-from editions.publish.audit import extract_texts, find_leaks
 from editions.publish.manifest import CHECKSUMS, NAME, Manifest, checksums
 from editions.publish.transaction import Change, commit
 from editions.resources import Resources
@@ -110,6 +109,9 @@ def _changes(
 
 def _audit_site(pages: Path, confidential: tuple[Confidential, ...]) -> None:
     """The site's pages and the manifest list only audited editions; read them back all the same."""
+    # Imported here, like the pages' code: a build with nothing to publish never reads a page.
+    from editions.publish.audit import extract_texts, find_leaks
+
     files = sorted(path for path in pages.rglob("*") if path.is_file())
     texts = (part for path in files for part in extract_texts(path, path.relative_to(pages).as_posix()))
     leaks = find_leaks(texts, confidential)
