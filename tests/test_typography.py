@@ -99,7 +99,13 @@ def test_typography_of_pandoc_quotations_and_links_through_pandoc() -> None:
     """The part left to the Lua filter: quotations in French, links never hyphenated."""
     source = 'Elle a dit "non" et \'oui\' à [la page](https://example.org); [it said "no"]{lang=en}.\n'
     pandoc = [pypandoc.get_pandoc_path(), "--from", "markdown", "--to", "html5", "--wrap=none"]
-    pandoc += ["--metadata", "lang=fr-FR", "--lua-filter", str(FILTERS / "typography.lua")]
+    pandoc += [
+        "--metadata",
+        "lang=en-US",
+        "--metadata",
+        "typography-language=fr",
+    ]  # as for a citation fallback
+    pandoc += ["--lua-filter", str(FILTERS / "typography.lua")]
     done = subprocess.run(pandoc, input=source, capture_output=True, text=True, check=True)
     html = typeset_html(done.stdout, "fr")
     text = _text(html)

@@ -62,6 +62,10 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             "--wrap=none",
             "--metadata",
             f"lang={citation_locale(translation.language.tag).tag}",  # citeproc's terms; see i18n/citations
+            # The typography follows the edition's own language, which citeproc may not have (Swahili's
+            # citations are in en-US): typography.lua reads it here, typography.py is given it below.
+            "--metadata",
+            f"typography-language={translation.language.tag}",
             "--metadata",
             "link-citations=true",
             "--metadata",
@@ -92,9 +96,8 @@ def convert(job: Job, bibliography_title: str, cache: Cache) -> Conversion:
             )
             messages = json.loads(log.read_text(encoding="utf-8")) if log.exists() else []
             _raise_problems(done, messages, job, origins)
-            return typography.typeset_html(done.stdout.decode("utf-8"), translation.language.tag).encode(
-                "utf-8"
-            )
+            html = typography.typeset_html(done.stdout.decode("utf-8"), translation.language.tag)
+            return html.encode("utf-8")
 
         # Paths enter the key by name: their bytes are in it already, and a checkout elsewhere (another
         # CI machine, a copy of the project) can use what this one made.

@@ -54,7 +54,9 @@ process = function(content)
 end
 
 function Pandoc(doc)
-  lang = primary(pandoc.utils.stringify(doc.meta.lang or ""))
+  -- The edition's language, which editions gives apart from `lang` (the citations' locale, which may be
+  -- another language's when citeproc lacks the edition's).
+  lang = primary(pandoc.utils.stringify(doc.meta["typography-language"] or doc.meta.lang or ""))
   doc.blocks = process(doc.blocks)
   -- The abstract comes from the front matter: pandoc's template shows it, filters see it in the metadata.
   if pandoc.utils.type(doc.meta.abstract) == "Blocks" or pandoc.utils.type(doc.meta.abstract) == "Inlines" then
